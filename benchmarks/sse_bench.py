@@ -1,0 +1,233 @@
+"""Concurrent synced lyric streams: Byeol on daphne vs sse-starlette on uvicorn.
+
+    .venv/bin/python benchmarks/sse_bench.py [--streams 1000,3000] [--lines 60] [--interval 0.5]
+
+For each server and each stream count it opens that many concurrent streams
+(lean raw-socket readers spread over client processes), and reports:
+- pacing jitter p50/p99: each line's arrival, measured from the stream's first
+  line, against its timestamp;
+- first-event latency p50/p99: connect to the first byte of the stream;
+- RSS per stream: the server's RSS growth at full load divided by the streams.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing as mp
+import os
+import queue as queue_module
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import Project, free_port, wait_for_port  # noqa: E402
+
+LINE = re.compile(rb'data: \{"index":\s*(\d+)')
+CLIENT_PROCESSES = 4
+
+
+def raise_nofile() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+async def one_stream(port: int, path: str, interval_s: float, lines: int, out: list) -> None:
+    started = time.monotonic()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        out.append(("error", "connect"))
+        return
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+    first_byte = None
+    first_line = None
+    jitters = []
+    seen = 0
+    tail = b""
+    try:
+        while seen < lines:
+            chunk = await asyncio.wait_for(reader.read(65536), timeout=lines * interval_s + 30)
+            now = time.monotonic()
+            if not chunk:
+                break
+            if first_byte is None:
+                first_byte = now - started
+            data = tail + chunk
+            # Only complete events count; the rest waits for the next read.
+            end = max(data.rfind(b"\n\n"), data.rfind(b"\r\n\r\n"))
+            if end < 0:
+                tail = data
+                continue
+            data, tail = data[:end], data[end:]
+            for match in LINE.finditer(data):
+                index = int(match.group(1))
+                if first_line is None:
+                    first_line = now - index * interval_s
+                jitters.append((now - first_line) - index * interval_s)
+                seen += 1
+    except (TimeoutError, OSError):
+        out.append(("error", "read"))
+    finally:
+        writer.close()
+    out.append(("ok", first_byte, jitters, seen))
+
+
+def client_process(
+    port: int, path: str, count: int, ramp_s: float, interval_s: float, lines: int, queue
+) -> None:
+    raise_nofile()
+
+    async def main() -> list:
+        out: list = []
+        tasks = []
+        for _ in range(count):
+            tasks.append(asyncio.create_task(one_stream(port, path, interval_s, lines, out)))
+            await asyncio.sleep(ramp_s / count)
+        await asyncio.gather(*tasks)
+        return out
+
+    queue.put(asyncio.run(main()))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int, args) -> dict:
+    baseline = proc.memory_info().rss
+    queue: mp.Queue = mp.Queue()
+    per = [
+        streams // CLIENT_PROCESSES + (1 if i < streams % CLIENT_PROCESSES else 0)
+        for i in range(CLIENT_PROCESSES)
+    ]
+    ramp_s = max(1.0, streams / 1500)
+    clients = [
+        mp.Process(target=client_process, args=(port, path, n, ramp_s, args.interval, args.lines, queue))
+        for n in per
+    ]
+    for c in clients:
+        c.start()
+    peak = baseline
+    deadline = time.monotonic() + ramp_s + args.lines * args.interval + 60
+    results: list = []
+    while len(results) < len(clients) and time.monotonic() < deadline:
+        peak = max(peak, proc.memory_info().rss)
+        with contextlib.suppress(queue_module.Empty):
+            results.append(queue.get(timeout=0.5))
+    for c in clients:
+        c.join(timeout=5)
+    flat = [item for result in results for item in result]
+    ok = [item for item in flat if item[0] == "ok"]
+    errors = len(flat) - len(ok) + sum(1 for item in ok if item[3] < args.lines)
+    jitters = [abs(j) * 1000 for item in ok for j in item[2]]
+    first = [item[1] * 1000 for item in ok if item[1] is not None]
+    return {
+        "server": name,
+        "streams": streams,
+        "jitter_p50": percentile(jitters, 0.5),
+        "jitter_p99": percentile(jitters, 0.99),
+        "first_p50": percentile(first, 0.5),
+        "first_p99": percentile(first, 0.99),
+        "kb_per_stream": (peak - baseline) / streams / 1024,
+        "errors": errors,
+    }
+
+
+def start(cmd: list[str], env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=raise_nofile
+    )
+    wait_for_port(port, timeout_s=30)
+    time.sleep(1)
+    return proc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--streams", default="1000,3000")
+    parser.add_argument("--lines", type=int, default=60)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--only", choices=["byeol", "peer"])
+    args = parser.parse_args()
+    raise_nofile()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # Every benchmark stream comes from 127.0.0.1: lift the per-address limits.
+        limits = {
+            "STREAMS_MAX_PER_CLIENT": "0",
+            "STREAMS_MAX_TOTAL": "0",
+            **json.loads(os.environ.get("BENCH_ENV", "{}")),
+        }
+        project = Project(var_dir=Path(tmp) / "var", env={"LOG_LEVEL": "WARNING", **limits})
+        project.var_dir.mkdir()
+        project.manage("migrate", "--noinput")
+        lines = [
+            {"index": i, "time_ms": round(i * args.interval * 1000), "text": f"라인 {i} — line {i}"}
+            for i in range(args.lines)
+        ]
+        track_id = project.create_track(title="Bench", synced=True, lines=lines)
+        env = project.environ()
+        env.update({"BENCH_LINES": str(args.lines), "BENCH_INTERVAL_S": str(args.interval)})
+        servers = []
+        if args.only in (None, "byeol"):
+            port = free_port()
+            cmd = [sys.executable, "-m", "daphne", "-p", str(port), "project.asgi:application"]
+            servers.append(("byeol/daphne", cmd, port, f"/tracks/{track_id}/lyrics/events"))
+        if args.only in (None, "peer"):
+            port = free_port()
+            cmd = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "benchmarks.peer_sse_starlette:app",
+            ]
+            servers.append(("sse-starlette/uvicorn", cmd, port, "/tracks/1/lyrics/events"))
+        rows = []
+        for streams in [int(s) for s in args.streams.split(",")]:
+            for name, cmd, port, path in servers:
+                server = start(cmd, env, port)
+                try:
+                    rows.append(measure(name, psutil.Process(server.pid), port, path, streams, args))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=20)
+                print(f"  done: {name} × {streams}", file=sys.stderr)
+
+    cores = os.cpu_count()
+    print(f"\n{args.lines} lines every {args.interval} s per stream; {cores} cores shared with the clients\n")
+    columns = [("server", 24), ("streams", 8), ("jitter p50", 12), ("jitter p99", 12), ("first p50", 11)]
+    columns += [("first p99", 11), ("KB/stream", 11), ("errors", 8)]
+    head = "".join(f"{name:<{width}}" if name == "server" else f"{name:>{width}}" for name, width in columns)
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r['server']:<24}{r['streams']:>8}{r['jitter_p50']:>10.1f}ms{r['jitter_p99']:>10.1f}ms"
+            f"{r['first_p50']:>9.1f}ms{r['first_p99']:>9.1f}ms{r['kb_per_stream']:>11.1f}{r['errors']:>8}"
+        )
+    print("\ntargets: p99 ≤ 20 ms at 1,000; at 3,000 ≤ a fifth of the peer's p99; KB/stream ≤ the peer's")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+"""Reading a music folder: which files make which tracks, with what tags and lyrics.
+
+Nothing here writes to the database or to the source files; the
+``import_library`` command turns the :class:`FoundTrack` items into Tracks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mutagen
+from mutagen.id3 import ID3, SYLT, USLT
+from mutagen.mp4 import MP4
+
+from lyrics.lrc import format_stamp, parse_lrc
+from lyrics.text import TextDecodeError, decode_text, normalise_text, repair_latin1_mojibake
+
+AUDIO_SUFFIXES = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".mp4", ".wav"}
+LYRIC_SUFFIXES = (".lrc", ".txt")
+MAX_LYRICS_BYTES = 2 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """A file the importer cannot read; the message says why, for the user."""
+
+
+@dataclass
+class FoundTrack:
+    """One track as read from the folder."""
+
+    source_path: Path
+    title: str
+    artist: str = ""
+    album: str = ""
+    duration_ms: int | None = None
+    language: str = ""
+    audio_path: Path | None = None
+    lyrics_text: str = ""
+    lyrics_source: str = ""  # "sidecar .lrc", "embedded USLT", ... or ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _clean(value: object) -> str:
+    text = str(value).strip() if value is not None else ""
+    return unicodedata.normalize("NFC", repair_latin1_mojibake(text))
+
+
+def _name_parts(path: Path) -> tuple[str, str]:
+    """("Artist", "Title") from a file name like "Artist - Title.ext"."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    artist, sep, title = stem.partition(" - ")
+    return (artist.strip(), title.strip()) if sep else ("", stem.strip())
+
+
+def read_lyrics_file(path: Path) -> str:
+    """A sidecar or lyric-only file's text, decoded, or :class:`UnreadableFile`."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LYRICS_BYTES + 1)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_LYRICS_BYTES:
+        raise UnreadableFile("larger than 2 MB: not a lyrics file")
+    try:
+        return decode_text(data).text
+    except TextDecodeError as exc:
+        raise UnreadableFile(str(exc)) from exc
+
+
+def _first(tags: object, *keys: str) -> str:
+    for key in keys:
+        try:
+            value = tags[key]  # type: ignore[index]
+        except (KeyError, ValueError, TypeError):
+            continue
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        if hasattr(value, "text"):
+            value = value.text[0] if value.text else ""
+        if text := _clean(value):
+            return text
+    return ""
+
+
+def _sylt_to_lrc(frame: SYLT) -> str:
+    # SYLT times are in milliseconds when format == 2 (the usual case).
+    if frame.format != 2:
+        return ""
+    return "\n".join(f"[{format_stamp(time_ms)}]{_clean(text)}" for text, time_ms in frame.text)
+
+
+def _embedded_lyrics(audio: mutagen.FileType) -> tuple[str, str]:
+    """(text, source) of lyrics embedded in the file, synced preferred."""
+    tags = audio.tags
+    if tags is None:
+        return "", ""
+    if isinstance(tags, ID3):
+        for frame in tags.getall("SYLT"):
+            if text := _sylt_to_lrc(frame):
+                return text, "embedded SYLT"
+        for frame in tags.getall("USLT"):
+            if isinstance(frame, USLT) and (text := _clean(frame.text)):
+                return text, "embedded USLT"
+        return "", ""
+    if isinstance(audio, MP4):
+        text = _first(tags, "\xa9lyr")
+        return (text, "embedded ©lyr") if text else ("", "")
+    for key in ("SYNCEDLYRICS", "LYRICS", "UNSYNCEDLYRICS"):
+        if text := _first(tags, key, key.lower()):
+            return text, f"embedded {key}"
+    return "", ""
+
+
+def _tag_values(audio: mutagen.FileType) -> dict[str, str]:
+    tags = audio.tags
+    if tags is None:
+        return {}
+    if isinstance(tags, ID3):
+        return {
+            "title": _first(tags, "TIT2"),
+            "artist": _first(tags, "TPE1", "TPE2"),
+            "album": _first(tags, "TALB"),
+            "language": _first(tags, "TLAN"),
+        }
+    if isinstance(audio, MP4):
+        return {
+            "title": _first(tags, "\xa9nam"),
+            "artist": _first(tags, "\xa9ART", "aART"),
+            "album": _first(tags, "\xa9alb"),
+        }
+    return {
+        "title": _first(tags, "title", "TITLE"),
+        "artist": _first(tags, "artist", "ARTIST", "albumartist"),
+        "album": _first(tags, "album", "ALBUM"),
+        "language": _first(tags, "language", "LANGUAGE"),
+    }
+
+
+def _apply_lrc_tags(track: FoundTrack) -> None:
+    """Fill what tags left empty from the lyrics' own [ti]/[ar]/[al]/[la] tags."""
+    tags = parse_lrc(track.lyrics_text).tags if track.lyrics_text else {}
+    track.title = track.title or tags.get("ti", "")
+    track.artist = track.artist or tags.get("ar", "")
+    track.album = track.album or tags.get("al", "")
+    track.language = track.language or tags.get("la", "")
+
+
+def _sidecar(audio_path: Path, lyric_files: dict[str, Path]) -> Path | None:
+    for suffix in LYRIC_SUFFIXES:
+        if found := lyric_files.get(str(audio_path.with_suffix(suffix))):
+            return found
+    return None
+
+
+def read_audio(path: Path, sidecar: Path | None) -> FoundTrack:
+    """A track from an audio file, its tags, and its sidecar or embedded lyrics."""
+    try:
+        audio = mutagen.File(path)
+    except Exception as exc:  # mutagen raises many kinds for broken files
+        raise UnreadableFile(f"not a readable audio file: {exc}") from exc
+    if audio is None:
+        raise UnreadableFile("not a recognised audio format")
+    values = _tag_values(audio)
+    artist, title = _name_parts(path)
+    length = getattr(audio.info, "length", None)
+    track = FoundTrack(
+        source_path=path,
+        title=values.get("title") or "",
+        artist=values.get("artist") or "",
+        album=values.get("album") or "",
+        language=values.get("language") or "",
+        duration_ms=round(length * 1000) if length else None,
+        audio_path=path,
+    )
+    if sidecar is not None:
+        try:
+            track.lyrics_text = read_lyrics_file(sidecar)
+            track.lyrics_source = f"sidecar {sidecar.suffix}"
+        except UnreadableFile as exc:
+            track.warnings.append(f"{sidecar.name}: {exc}; trying embedded lyrics")
+    if not track.lyrics_text:
+        text, source = _embedded_lyrics(audio)
+        track.lyrics_text, track.lyrics_source = normalise_text(text), source
+    _apply_lrc_tags(track)
+    track.title = track.title or title
+    track.artist = track.artist or artist
+    return track
+
+
+def read_lyrics_only(path: Path) -> FoundTrack:
+    """A track without audio from a lone ``.lrc`` / ``.txt`` file."""
+    artist, title = _name_parts(path)
+    track = FoundTrack(
+        source_path=path, title="", lyrics_text=read_lyrics_file(path), lyrics_source=f"file {path.suffix}"
+    )
+    _apply_lrc_tags(track)
+    track.title = track.title or title
+    track.artist = track.artist or artist
+    return track
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One unit of import work: an audio file (with its sidecar) or a lone lyrics file."""
+
+    path: Path
+    sidecar: Path | None = None
+
+    def read(self) -> FoundTrack:
+        if self.path.suffix.lower() in AUDIO_SUFFIXES:
+            return read_audio(self.path, self.sidecar)
+        return read_lyrics_only(self.path)
+
+
+def scan(folder: Path) -> list[Entry]:
+    """Every import unit under ``folder``, sorted by path; hidden files are skipped."""
+    audio: list[Path] = []
+    lyric_files: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix in AUDIO_SUFFIXES:
+            audio.append(path)
+        elif suffix in LYRIC_SUFFIXES:
+            lyric_files[str(path.with_suffix(suffix))] = path
+    entries = []
+    used: set[Path] = set()
+    for path in audio:
+        sidecar = _sidecar(path, lyric_files)
+        if sidecar is not None:
+            used.add(sidecar)
+        entries.append(Entry(path, sidecar))
+    # A lone .txt beside a same-stem .lrc is a plain copy: the .lrc makes the track.
+    lone = [p for p in lyric_files.values() if p not in used]
+    stems_with_lrc = {p.with_suffix("") for p in lone if p.suffix.lower() == ".lrc"}
+    entries += [
+        Entry(p) for p in lone if p.suffix.lower() == ".lrc" or p.with_suffix("") not in stems_with_lrc
+    ]
+    # Audio first, so a folder's songs get the lowest ids, then lyric-only files.
+    return sorted(
+        entries, key=lambda e: (e.sidecar is None and e.path.suffix.lower() in LYRIC_SUFFIXES, str(e.path))
+    )
+
+
+def iter_read(entries: list[Entry]) -> Iterator[tuple[Entry, FoundTrack | UnreadableFile]]:
+    for entry in entries:
+        try:
+            yield entry, entry.read()
+        except UnreadableFile as exc:
+            yield entry, exc

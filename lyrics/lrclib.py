@@ -1,0 +1,52 @@
+"""LRCLIB compatibility: its matching rules and its JSON shape, pure.
+
+LRCLIB matches titles and artists after lower-casing, dropping accents and
+punctuation and folding spaces; album is optional; a duration must agree to
+within two seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lyrics.lrc import format_lrc
+
+DURATION_TOLERANCE_S = 2
+MAX_SEARCH_RESULTS = 20
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(value: str) -> str:
+    """A title or artist as LRCLIB compares it."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    # Dropping combining marks removes accents; Hangul jamo are letters and stay.
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    text = _PUNCTUATION.sub(" ", unicodedata.normalize("NFKC", stripped)).replace("_", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def as_lrclib(track: object) -> dict:
+    """A track in LRCLIB's JSON shape."""
+    lines = track.lines  # type: ignore[attr-defined]
+    plain = "\n".join(line["text"] for line in lines) if lines else None
+    synced = format_lrc(lines) if track.synced and lines else None  # type: ignore[attr-defined]
+    duration_ms = track.duration_ms  # type: ignore[attr-defined]
+    return {
+        "id": track.pk,  # type: ignore[attr-defined]
+        "name": track.title,  # type: ignore[attr-defined]
+        "trackName": track.title,  # type: ignore[attr-defined]
+        "artistName": track.artist,  # type: ignore[attr-defined]
+        "albumName": track.album,  # type: ignore[attr-defined]
+        # LRCLIB always has a duration and its clients expect a number: 0 = unknown.
+        "duration": round(duration_ms / 1000, 3) if duration_ms is not None else 0,
+        "instrumental": not any(line["text"].strip() for line in lines),
+        "plainLyrics": plain,
+        "syncedLyrics": synced,
+    }
+
+
+def error(code: int, name: str, message: str) -> dict:
+    """LRCLIB's error shape (its clients look at ``statusCode``)."""
+    return {"statusCode": code, "name": name, "message": message}

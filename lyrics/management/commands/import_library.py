@@ -1,0 +1,130 @@
+"""``manage.py import_library <folder>``: add or update the tracks a music folder holds."""
+
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser, RawDescriptionHelpFormatter
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from lyrics.library import FoundTrack, UnreadableFile, iter_read, scan
+from lyrics.models import Track
+
+HELP = """\
+Walk FOLDER and add or update one track per audio file (mp3, ogg, opus, flac,
+m4a, wav) and per lyric-only .lrc/.txt file.
+
+Lyrics come from a sidecar .lrc or .txt of the same stem (preferred) or from
+the file itself (ID3 SYLT/USLT, Vorbis SYNCEDLYRICS/LYRICS/UNSYNCEDLYRICS,
+MP4 ©lyr). Text in any common encoding (UTF-8/16, CP949, Shift_JIS, GBK, Big5)
+is decoded once and stored as NFC UTF-8. Titles, artists and albums come from
+the tags, then the LRC [ti]/[ar]/[al] tags, then "Artist - Title" file names.
+
+Re-running updates tracks in place (matched by file path); source files are
+never modified. Files that cannot be read are reported and skipped. The exit
+status is non-zero only when nothing at all could be imported.
+
+Examples:
+  python manage.py import_library ~/Music
+  python manage.py import_library demo/library --dry-run
+"""
+
+
+def _fields(found: FoundTrack) -> dict:
+    track = Track(
+        title=found.title[:500],
+        artist=found.artist[:500],
+        album=found.album[:500],
+        duration_ms=found.duration_ms,
+        language=found.language[:35],
+        audio_path=str(found.audio_path) if found.audio_path else "",
+    )
+    track.set_lyrics(found.lyrics_text, source=found.lyrics_source)
+    names = ["title", "artist", "album", "duration_ms", "language", "audio_path"]
+    names += ["lyrics_text", "lines", "synced", "offset_ms", "lyrics_source"]
+    return {name: getattr(track, name) for name in names}
+
+
+def save_track(found: FoundTrack) -> str:
+    """Create or update the Track for ``found``: "added", "updated" or "unchanged"."""
+    fields = _fields(found)
+    with transaction.atomic():
+        track = Track.objects.select_for_update().filter(source_path=str(found.source_path)).first()
+        if track is None:
+            Track.objects.create(source_path=str(found.source_path), **fields)
+            return "added"
+        changed = [name for name, value in fields.items() if getattr(track, name) != value]
+        if not changed:
+            return "unchanged"
+        for name in changed:
+            setattr(track, name, fields[name])
+        track.save(update_fields=[*changed, "updated_at"])
+        return "updated"
+
+
+class Command(BaseCommand):
+    help = HELP
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> ArgumentParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = RawDescriptionHelpFormatter
+        return parser
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("folder", type=Path, help="the music folder to walk")
+        parser.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
+        parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    def handle(
+        self, *args: object, folder: Path, dry_run: bool, no_progress: bool, **options: object
+    ) -> None:
+        folder = folder.expanduser().resolve()
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder")
+        entries = scan(folder)
+        if not entries:
+            raise CommandError(f"no audio or lyric files under {folder}")
+
+        results = iter_read(entries)
+        bar = None
+        if not no_progress and sys.stderr.isatty() and options.get("verbosity", 1):
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(entries), unit="file", desc="Importing", file=sys.stderr)
+        counts: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        for entry, found in results:
+            name = entry.path.relative_to(folder)
+            if isinstance(found, UnreadableFile):
+                counts["failed"] += 1
+                self._say(bar, self.style.ERROR(f"could not read {name}: {found}"))
+            else:
+                for warning in found.warnings:
+                    self._say(bar, self.style.WARNING(f"{name}: {warning}"))
+                outcome = "would import" if dry_run else save_track(found)
+                counts[outcome] += 1
+                sources[found.lyrics_source or "no lyrics"] += 1
+                if options.get("verbosity", 1) >= 2:
+                    self._say(bar, f"{outcome}: {name} ({found.lyrics_source or 'no lyrics'})")
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.close()
+
+        imported = sum(n for key, n in counts.items() if key != "failed")
+        summary = ", ".join(f"{n} {key}" for key, n in sorted(counts.items()))
+        by_source = ", ".join(f"{n} {key}" for key, n in sorted(sources.items()))
+        self.stdout.write(
+            f"{len(entries)} tracks found: {summary}" + (f"; lyrics: {by_source}" if by_source else "")
+        )
+        if imported == 0:
+            raise CommandError("nothing could be imported")
+
+    def _say(self, bar: object, message: str) -> None:
+        if bar is not None:
+            bar.write(message, file=sys.stderr)  # type: ignore[attr-defined]
+        else:
+            self.stderr.write(message)

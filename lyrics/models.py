@@ -1,0 +1,118 @@
+"""The catalog: one Track per song, its lyrics decoded and parsed once."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from lyrics.lrc import parse_lrc
+from lyrics.text import normalise_text
+
+
+class TrackQuerySet(models.QuerySet):
+    def synced(self) -> TrackQuerySet:
+        return self.filter(synced=True)
+
+    def with_audio(self) -> TrackQuerySet:
+        return self.exclude(audio_path="")
+
+    def search(self, query: str) -> TrackQuerySet:
+        """Tracks whose title, artist, album or lyrics contain every word of ``query``."""
+        result = self
+        for word in query.split():
+            result = result.filter(
+                Q(title__icontains=word)
+                | Q(artist__icontains=word)
+                | Q(album__icontains=word)
+                | Q(lyrics_text__icontains=word)
+            )
+        return result
+
+
+class Track(models.Model):
+    title = models.CharField(max_length=500)
+    artist = models.CharField(max_length=500, blank=True)
+    album = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. ko or en")
+
+    # Absolute path of the audio file on the server; "" when the track has none.
+    # Only ever set by the importer or staff, never from a request.
+    audio_path = models.CharField(max_length=2048, blank=True)
+
+    # The lyrics as decoded text (UTF-8, LF, NFC) and as parsed lines:
+    # [{"index", "time_ms" (None when unsynced), "text", "words"?}].
+    lyrics_text = models.TextField(blank=True)
+    lines = models.JSONField(default=list, blank=True)
+    synced = models.BooleanField(default=False)
+    offset_ms = models.IntegerField(default=0, help_text="The LRC [offset] tag, already applied to the lines")
+    lyrics_source = models.CharField(max_length=50, blank=True, help_text="sidecar, embedded, upload…")
+
+    # The file this track was imported from: what makes a re-import an update.
+    source_path = models.CharField(max_length=2048, unique=True, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["artist", "album", "title", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.artist} – {self.title}" if self.artist else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lyrics:track-page", args=[self.pk])
+
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.audio_path)
+
+    @property
+    def duration_label(self) -> str:
+        if self.duration_ms is None:
+            return ""
+        minutes, seconds = divmod(round(self.duration_ms / 1000), 60)
+        return f"{minutes}:{seconds:02d}"
+
+    def set_lyrics(self, text: str, *, source: str) -> None:
+        """Store decoded lyrics text and its parsed lines (the caller saves)."""
+        text = normalise_text(text)
+        parsed = parse_lrc(text)
+        self.lyrics_text = text
+        self.lines = [line.as_dict() for line in parsed.lines]
+        self.synced = parsed.synced
+        self.offset_ms = parsed.offset_ms
+        self.lyrics_source = source if text else ""
+
+    def urls(self) -> dict[str, str]:
+        return {
+            "page": self.get_absolute_url(),
+            "audio": reverse("lyrics:track-audio", args=[self.pk]),
+            "events": reverse("lyrics:track-events", args=[self.pk]),
+            "text": reverse("lyrics:track-text", args=[self.pk]),
+        }
+
+    def summary(self) -> dict:
+        """The track as the catalog lists it (contract: GET /api/tracks)."""
+        return {
+            "id": self.pk,
+            "title": self.title,
+            "artist": self.artist,
+            "album": self.album,
+            "duration_ms": self.duration_ms,
+            "synced": self.synced,
+            "has_audio": self.has_audio,
+            "urls": self.urls(),
+        }
+
+    def detail(self) -> dict:
+        """The track with its lyrics (contract: GET /api/tracks/<id>)."""
+        return {
+            **self.summary(),
+            "lines": self.lines,
+            "offset_ms": self.offset_ms,
+            "language": self.language,
+        }

@@ -1,0 +1,22 @@
+"""The HTML pages: the library and the player (contract: "Catalog")."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lyrics.models import Track
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    tracks = Track.objects.search(query) if query else Track.objects.all()
+    return render(request, "lyrics/library.html", {"tracks": tracks, "query": query})
+
+
+def player(request: HttpRequest, track_id: int) -> HttpResponse:
+    try:
+        track = Track.objects.get(pk=track_id)
+    except Track.DoesNotExist:
+        raise Http404("no such track") from None
+    return render(request, "lyrics/player.html", {"track": track, "track_json": track.detail()})

@@ -1,0 +1,117 @@
+"""Write backpressure for responses served by daphne.
+
+daphne writes every ``http.response.body`` message straight into Twisted's
+transport buffer and returns at once, so a client reading slowly makes the
+server hold the rest of a response in memory. This ASGI wrapper registers a
+streaming producer on daphne's request: Twisted pauses it when the socket's
+write buffer fills and resumes it when the buffer drains, and each body send
+waits while paused. Django's response loop awaits ``send`` before pulling the
+next chunk, so a slow reader slows the file reads down instead of filling RAM.
+
+Under any other server (or Django's test client) ``send`` passes through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from zope.interface import implementer
+
+try:
+    from twisted.internet.interfaces import IPushProducer
+except ImportError:  # pragma: no cover - daphne always brings Twisted
+    IPushProducer = None
+
+log = logging.getLogger("byeol.backpressure")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@implementer(IPushProducer)
+class _Gate:
+    """Open while the client keeps up; Twisted closes and opens it."""
+
+    def __init__(self) -> None:
+        self.open = asyncio.Event()
+        self.open.set()
+
+    def pauseProducing(self) -> None:
+        self.open.clear()
+
+    def resumeProducing(self) -> None:
+        self.open.set()
+
+    def stopProducing(self) -> None:
+        self.open.set()
+
+
+class ClientStalled(ConnectionError):
+    """The client stopped reading; its connection was dropped."""
+
+
+def _daphne_request(send: Send) -> Any | None:
+    """daphne's Twisted request behind ``send``, when daphne is the server."""
+    if isinstance(send, functools.partial) and send.args:
+        request = send.args[0]
+        if hasattr(request, "registerProducer") and hasattr(request, "unregisterProducer"):
+            return request
+    return None
+
+
+class WriteBackpressure:
+    """Wrap an ASGI app so response bodies wait for a slow client's socket to drain.
+
+    A client that reads nothing for ``stall_timeout_s`` is disconnected: it
+    would otherwise hold its response open for ever.
+    """
+
+    def __init__(self, app: ASGIApp, *, stall_timeout_s: float = 60.0) -> None:
+        self.app = app
+        self.stall_timeout_s = stall_timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = _daphne_request(send) if scope["type"] == "http" else None
+        if request is None or getattr(request, "producer", None) is not None:
+            await self.app(scope, receive, send)
+            return
+        gate = _Gate()
+        registered = False
+
+        async def gated_send(message: Message) -> None:
+            nonlocal registered
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    if not registered:
+                        request.registerProducer(gate, True)
+                        registered = True
+                    try:
+                        # Only a paused client costs a timer: the open gate is the hot path.
+                        if not gate.open.is_set():
+                            await asyncio.wait_for(gate.open.wait(), self.stall_timeout_s)
+                    except TimeoutError:
+                        request.unregisterProducer()
+                        registered = False
+                        request.transport.abortConnection()
+                        raise ClientStalled(f"no byte read for {self.stall_timeout_s:g} s") from None
+                elif registered:
+                    # Twisted finishes the request on the last body: let go first.
+                    request.unregisterProducer()
+                    registered = False
+            await send(message)
+
+        try:
+            await self.app(scope, receive, gated_send)
+        except ClientStalled as exc:
+            log.warning("dropped %s %s: %s", scope.get("client"), scope["path"], exc)
+        finally:
+            # A connection already lost has no channel left to unregister from.
+            if registered and getattr(request, "channel", None) is not None:
+                request.unregisterProducer()

@@ -1,0 +1,123 @@
+"""Shared fixtures: a migrated project, daphne on a port, headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, Daphne, Project, running
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+DATA = Path(__file__).parent / "data"
+DEMO_LIBRARY = ROOT / "demo" / "library"
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip on a user's machine without the service; fail in CI, where it must run."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return
+    except OSError as exc:
+        message = f"{name} is not reachable at {host}:{port} ({exc})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def require_binary(path: Path | str, package: str) -> None:
+    if Path(path).exists():
+        return
+    message = f"{path} is missing: apt-get install -y {package}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A private var dir with a migrated SQLite database."""
+    proj = Project(var_dir=tmp_path / "var")
+    proj.var_dir.mkdir()
+    proj.manage("migrate", "--noinput")
+    return proj
+
+
+@pytest.fixture
+def server(project: Project) -> Iterator[Daphne]:
+    """daphne serving the project on a free port (empty catalog)."""
+    yield from running(project)
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A database loaded with the bundled demo library, shared by a session."""
+    proj = Project(var_dir=tmp_path_factory.mktemp("demo") / "var")
+    proj.var_dir.mkdir()
+    proj.manage("migrate", "--noinput")
+    proj.manage("import_library", str(DEMO_LIBRARY))
+    return proj
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_project: Project) -> Iterator[Daphne]:
+    """daphne serving the demo library, shared by a session (do not mutate it)."""
+    yield from running(demo_project)
+
+
+@pytest.fixture(scope="module")
+def chromium_browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (never its own download).
+
+    Module-scoped: Playwright's sync API holds an event loop while it runs,
+    which async tests in other modules need free.
+    """
+    require_binary(CHROMIUM, "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser: object) -> Iterator[object]:
+    context = chromium_browser.new_context()  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway database on the local PostgreSQL (trust auth), dropped afterwards."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    import uuid
+
+    import psycopg
+
+    name = f"byeol_test_{uuid.uuid4().hex[:10]}"
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

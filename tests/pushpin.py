@@ -1,0 +1,72 @@
+"""Debian's Pushpin in front of a test daphne, in a temporary folder, on its own ports."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from tests.servers import ROOT, free_port, wait_for_port
+
+PUSHPIN = shutil.which("pushpin") or "/usr/bin/pushpin"
+
+
+@dataclass
+class Pushpin:
+    port: int
+    offset: int
+    key: str
+    proc: subprocess.Popen[bytes]
+    run_dir: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def grip_url(self) -> str:
+        """Byeol's GRIP_URL for this Pushpin."""
+        return f"http://127.0.0.1:{5561 + self.offset}?iss=pushpin&key={self.key}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def start_pushpin(*, upstream_ports: list[int], key: str = "byeol-test-key") -> Pushpin:
+    """Pushpin with deploy/pushpin/pushpin.conf, routing to the daphne processes on ``upstream_ports``."""
+    # A short folder: Pushpin's IPC socket paths must fit in 108 bytes.
+    run_dir = Path(tempfile.mkdtemp(prefix="pushpin-"))
+    offset = random.randrange(20, 400) * 100  # moves Pushpin's internal ports (5560-5563)
+    port = free_port()
+    config = Template((ROOT / "deploy" / "pushpin" / "pushpin.conf").read_text())
+    values = {"RUNDIR": str(run_dir), "PORT_OFFSET": str(offset), "SIG_KEY": key}
+    (run_dir / "pushpin.conf").write_text(config.safe_substitute(values))
+    targets = ",".join(f"127.0.0.1:{port}" for port in upstream_ports)
+    (run_dir / "routes").write_text(f"* {targets}\n")
+    with (run_dir / "pushpin.out").open("ab") as out:
+        proc = subprocess.Popen(
+            [
+                PUSHPIN,
+                "--config",
+                str(run_dir / "pushpin.conf"),
+                "--merge-output",
+                "--port",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=run_dir,
+        )
+    wait_for_port(port, timeout_s=30)
+    wait_for_port(5561 + offset, timeout_s=30)
+    return Pushpin(port, offset, key, proc, run_dir)

@@ -1,0 +1,107 @@
+"""Audio logic without a server: ranges, validators, media types, offload headers."""
+
+import os
+
+import pytest
+
+from lyrics.audio import (
+    ByteRange,
+    FileInfo,
+    RangeNotSatisfiable,
+    media_type,
+    not_modified,
+    parse_range,
+    range_applies,
+)
+from lyrics.models import Track
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("bytes=0-0", ByteRange(0, 0)),
+        ("bytes=10-", ByteRange(10, 99)),
+        ("bytes=-1", ByteRange(99, 99)),
+        ("BYTES = 5-9", ByteRange(5, 9)),
+        ("bytes=90-200", ByteRange(90, 99)),
+        ("bytes=9-5", None),
+        ("bytes=", None),
+        ("bytes=-", None),
+        ("bytes=a-b", None),
+        ("bytes=1-2,4-5", None),
+        ("pages=1-2", None),
+        ("bytes=１-２", None),
+        (None, None),
+    ],
+)
+def test_parse_range(header, expected):
+    assert parse_range(header, 100) == expected
+
+
+@pytest.mark.parametrize("header", ["bytes=100-", "bytes=100-200", "bytes=-0"])
+def test_ranges_outside_the_file_are_not_satisfiable(header):
+    with pytest.raises(RangeNotSatisfiable):
+        parse_range(header, 100)
+
+
+def test_an_empty_file_satisfies_no_range():
+    with pytest.raises(RangeNotSatisfiable):
+        parse_range("bytes=-5", 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.mp3", "audio/mpeg"),
+        ("a.OGG", "audio/ogg"),
+        ("a.flac", "audio/flac"),
+        ("a.m4a", "audio/mp4"),
+        ("a.opus", "audio/opus"),
+        ("a.wav", "audio/wav"),
+        ("a.xyz", "application/octet-stream"),
+    ],
+)
+def test_media_types_come_from_our_own_table(name, kind):
+    assert media_type(name) == kind
+
+
+def test_validators(tmp_path):
+    path = tmp_path / "a.mp3"
+    path.write_bytes(b"abc")
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    info = FileInfo.of(path.stat())
+    assert info.etag.startswith('"3-')
+    assert info.last_modified == "Tue, 14 Nov 2023 22:13:20 GMT"
+    assert not_modified(info, if_none_match=info.etag, if_modified_since=None)
+    assert not_modified(info, if_none_match=f"W/{info.etag}", if_modified_since=None)
+    assert not not_modified(info, if_none_match='"x"', if_modified_since=info.last_modified)
+    assert not_modified(info, if_none_match=None, if_modified_since=info.last_modified)
+    assert range_applies(info, info.etag)
+    assert not range_applies(info, f"W/{info.etag}")
+    assert range_applies(info, info.last_modified)
+    assert not range_applies(info, "Wed, 15 Nov 2023 22:13:20 GMT")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_sendfile_offload_hands_apache_the_real_path(async_client, settings, tmp_path):
+    settings.AUDIO_ACCEL = "sendfile"
+    path = tmp_path / "노래.mp3"
+    path.write_bytes(b"x" * 10)
+    track = await Track.objects.acreate(title="T", audio_path=str(path))
+    response = await async_client.get(f"/tracks/{track.pk}/audio")
+    assert response.status_code == 200
+    # Sent as the path's raw UTF-8 bytes, as mod_xsendfile reads them.
+    assert response["X-Sendfile"].encode("latin-1").decode("utf-8") == str(path)
+    assert response.content == b""
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_nginx_offload_is_refused_outside_its_root(async_client, settings, tmp_path):
+    settings.AUDIO_ACCEL = "nginx"
+    settings.AUDIO_ACCEL_ROOT = tmp_path / "music"
+    path = tmp_path / "elsewhere.mp3"
+    path.write_bytes(b"y" * 10)
+    track = await Track.objects.acreate(title="T", audio_path=str(path))
+    response = await async_client.get(f"/tracks/{track.pk}/audio")
+    assert "X-Accel-Redirect" not in response
+    assert b"".join([chunk async for chunk in response.streaming_content]) == b"y" * 10
