@@ -70,6 +70,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# Stream routes (SSE, audio: see project/streaming.py) are public, read-only and
+# long-lived: no session, CSRF, user or messages. Each of those middleware costs
+# the request thread hops, which thousands of listeners connecting at once
+# (a Pushpin restart, a station going live) queue behind.
+STREAM_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "project.headers.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"
@@ -220,3 +229,4 @@ if REDIS_URL:
 GRIP_URL = os.environ.get("GRIP_URL", "")
 if GRIP_URL:
     MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
+    STREAM_MIDDLEWARE.insert(0, "django_grip.GripMiddleware")

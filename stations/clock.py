@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 
 from asgiref.sync import sync_to_async
@@ -57,8 +58,15 @@ def tick(slug: str) -> float | None:
 
 
 def _tick_and_release(slug: str) -> float | None:
+    """Run :func:`tick`; return the ``time.monotonic()`` of the next step (None: until woken).
+
+    The deadline is fixed here, in the thread, so the time the event loop then
+    takes to resume this clock (it may be busy writing the event just sent to
+    every listener) is not added to the next step's wait.
+    """
     try:
-        return tick(slug)
+        wait_s = tick(slug)
+        return None if wait_s is None else time.monotonic() + wait_s
     finally:
         for conn in connections.all(initialized_only=True):
             if not conn.in_atomic_block:
@@ -69,9 +77,9 @@ async def run_clock(slug: str, wake: asyncio.Event) -> None:
     """Run a station's clock until cancelled; ``wake`` is set when the station changes."""
     while True:
         wake.clear()
-        wait_s = await sync_to_async(_tick_and_release, thread_sensitive=False)(slug)
-        if wait_s is None:
+        deadline = await sync_to_async(_tick_and_release, thread_sensitive=False)(slug)
+        if deadline is None:
             await wake.wait()
-        elif wait_s > 0:
+        elif (wait_s := deadline - time.monotonic()) > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), wait_s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -42,11 +43,29 @@ class Pushpin:
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
+def _free_offset() -> int:
+    """A port offset whose Pushpin ports (5560-5563 + offset) are free now.
+
+    Offsets stay below Linux's ephemeral range (32768 and up), where a busy
+    benchmark's own client connections would otherwise collide with them.
+    """
+    for _ in range(50):
+        offset = random.randrange(20, 270) * 100
+        try:
+            for port in range(5560 + offset, 5564 + offset):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return offset
+    raise RuntimeError("no free port range for Pushpin")
+
+
 def start_pushpin(*, upstream_ports: list[int], key: str = "byeol-test-key") -> Pushpin:
     """Pushpin with deploy/pushpin/pushpin.conf, routing to the daphne processes on ``upstream_ports``."""
     # A short folder: Pushpin's IPC socket paths must fit in 108 bytes.
     run_dir = Path(tempfile.mkdtemp(prefix="pushpin-"))
-    offset = random.randrange(20, 400) * 100  # moves Pushpin's internal ports (5560-5563)
+    offset = _free_offset()
     port = free_port()
     config = Template((ROOT / "deploy" / "pushpin" / "pushpin.conf").read_text())
     values = {"RUNDIR": str(run_dir), "PORT_OFFSET": str(offset), "SIG_KEY": key}
