@@ -5,7 +5,7 @@
 
 One daphne process (embedded: no Redis), and the same behind Pushpin (GRIP),
 each with a station playing a track whose lines come every 2 s. Listeners are
-lean asyncio protocols spread over client processes; they join at
+raw sockets on one epoll loop per client process; they join at
 ``--connect-rate`` a second, retry a non-200 answer after a second or so (as
 the station page does), and the station starts playing once every one of them
 has its opening event. Latency is each `line` event's arrival (stamped on
@@ -20,8 +20,8 @@ falls behind) and tried again.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
+import heapq
 import json
 import multiprocessing as mp
 import os
@@ -29,6 +29,8 @@ import queue as queue_module
 import random
 import re
 import resource
+import select
+import socket
 import sys
 import tempfile
 import time
@@ -58,43 +60,20 @@ def raise_nofile() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-class Listener(asyncio.Protocol):
-    """One listener: stamps every chunk as it arrives; the events are parsed afterwards.
+class Listener:
+    """One listener's connection: every read is stamped on arrival and parsed afterwards."""
 
-    A protocol, not a stream reader, and no parsing on arrival: the client's
-    own work must not delay the stamps of the listeners read after it.
-    """
-
-    def __init__(self, stats: Stats) -> None:
-        self.stats = stats
-        self.transport: asyncio.Transport | None = None
+    def __init__(self, port: int, attempt: int) -> None:
+        self.attempt = attempt
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.sendall(REQUEST)
+        self.sock.setblocking(False)
         self.chunks: list[tuple[float, bytes]] = []
         self.status: bytes | None = None
         self.lines = 0
-        self.done = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
-        self.transport = transport
-        transport.write(REQUEST)
-
-    def data_received(self, data: bytes) -> None:
-        self.chunks.append((time.time(), data))
-        if self.status is None:
-            self.status = data[9:12]  # "HTTP/1.1 200 OK"
-            if self.status != b"200":
-                self.transport.close()
-                return
-            self.stats.came_in(self)  # the opening `stop` event is in this first read
-        self.lines += data.count(b"event: line")
-        if self.lines >= LINES:
-            self.transport.close()
-
-    def connection_lost(self, exc) -> None:  # type: ignore[no-untyped-def]
-        if not self.done.done():
-            self.done.set_result(self.status)
 
     def latencies(self) -> list[float]:
-        """Each `line` event's arrival against its due time, from the recorded chunks."""
+        """Each `line` event's arrival against its due time, from the recorded reads."""
         out, buffer, started_at = [], b"", None
         for now, data in self.chunks:
             buffer += data
@@ -111,58 +90,64 @@ class Listener(asyncio.Protocol):
         return out
 
 
-class Stats:
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.listeners_in: list[Listener] = []
-        self.retries = 0
-        self.failed = 0
-        self.settled = asyncio.Event()  # every listener is in, or failed
-
-    def came_in(self, listener: Listener | None) -> None:
-        if listener is None:
-            self.failed += 1
-        else:
-            self.listeners_in.append(listener)
-        if len(self.listeners_in) + self.failed >= self.count:
-            self.settled.set()
-
-
-async def listen(loop: asyncio.AbstractEventLoop, port: int, stats: Stats) -> None:
-    """Open the stream; like the station page, retry a non-200 answer after a second or so."""
-    for _attempt in range(10):
-        try:
-            _transport, listener = await loop.create_connection(lambda: Listener(stats), "127.0.0.1", port)
-        except OSError:
-            stats.came_in(None)
-            return
-        if await listener.done == b"200":
-            return
-        stats.retries += 1
-        await asyncio.sleep(1 + random.random())
-    stats.came_in(None)
-
-
 def client(port: int, count: int, rate: float, results, ready_counter) -> None:
+    """``count`` listeners on one epoll loop: as little client work per read as Python allows.
+
+    Listeners join at ``rate`` a second; one refused (not 200) joins again
+    after a second or so, as the station page does, up to ten times.
+    """
     raise_nofile()
-
-    async def main() -> tuple:
-        loop = asyncio.get_running_loop()
-        stats = Stats(count)
-        tasks = []
-        began = time.monotonic()
-        for n in range(count):
-            tasks.append(asyncio.create_task(listen(loop, port, stats)))
-            await asyncio.sleep(max(0.0, began + (n + 1) / rate - time.monotonic()))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stats.settled.wait(), CONNECT_S)
-        with ready_counter.get_lock():
-            ready_counter.value += count
-        await asyncio.wait(tasks, timeout=CONNECT_S + LINES * STEP_MS / 1000)
-        latencies = [value for listener in stats.listeners_in for value in listener.latencies()]
-        return latencies, stats.retries, stats.failed
-
-    results.put(asyncio.run(main()))
+    poll = select.epoll()
+    open_: dict[int, Listener] = {}
+    done: list[Listener] = []
+    joins: list[tuple[float, int]] = []  # (when, attempt), a heap
+    began = time.monotonic()
+    for n in range(count):
+        heapq.heappush(joins, (began + n / rate, 0))
+    retries = failed = 0
+    finish_by = began + CONNECT_S + LINES * STEP_MS / 1000 + 20
+    while (joins or open_) and time.monotonic() < finish_by:
+        now = time.monotonic()
+        while joins and joins[0][0] <= now:
+            _, attempt = heapq.heappop(joins)
+            try:
+                listener = Listener(port, attempt)
+            except OSError:
+                failed += 1
+                continue
+            open_[listener.sock.fileno()] = listener
+            poll.register(listener.sock.fileno(), select.EPOLLIN)
+        timeout = max(0.0, min(joins[0][0] - time.monotonic(), 0.1)) if joins else 0.1
+        for fd, _ in poll.poll(timeout):
+            listener = open_[fd]
+            stamp = time.time()
+            try:
+                data = listener.sock.recv(65536)
+            except OSError:
+                data = b""
+            if data:
+                listener.chunks.append((stamp, data))
+                if listener.status is None:
+                    listener.status = data[9:12]  # "HTTP/1.1 200 OK"
+                    if listener.status == b"200":
+                        with ready_counter.get_lock():
+                            ready_counter.value += 1  # its opening `stop` event is in this read
+                listener.lines += data.count(b"event: line")
+                if listener.status == b"200" and listener.lines < LINES:
+                    continue
+            poll.unregister(fd)
+            listener.sock.close()
+            del open_[fd]
+            if listener.status == b"200":
+                done.append(listener)
+            elif listener.attempt < 9:
+                retries += 1
+                heapq.heappush(joins, (time.monotonic() + 1 + random.random(), listener.attempt + 1))
+            else:
+                failed += 1
+    done.extend(open_.values())
+    latencies = [value for listener in done for value in listener.latencies()]
+    results.put((latencies, retries, failed))
 
 
 def rss(pids: list[int]) -> int:
