@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--listeners", default="1000,5000")
     parser.add_argument("--pushpin-listeners", default="1000,5000,10000")
     parser.add_argument(
-        "--connect-rate", type=float, default=250, help="listeners joining per second (all clients)"
+        "--connect-rate", type=float, default=200, help="listeners joining per second (all clients)"
     )
     args = parser.parse_args()
     raise_nofile()
