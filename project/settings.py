@@ -70,15 +70,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-# Stream routes (SSE, audio: see project/streaming.py) are public, read-only and
-# long-lived: no session, CSRF, user or messages. Each of those middleware costs
-# the request thread hops, which thousands of listeners connecting at once
-# (a Pushpin restart, a station going live) queue behind.
-STREAM_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "project.headers.SecurityHeadersMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
 
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"
@@ -229,4 +220,17 @@ if REDIS_URL:
 GRIP_URL = os.environ.get("GRIP_URL", "")
 if GRIP_URL:
     MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
-    STREAM_MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
+
+# Stream routes (SSE, audio: see project/streaming.py) are public, read-only and
+# long-lived: they get every middleware but those for sessions, CSRF, users and
+# messages (CommonMiddleware's slash redirects don't apply to them either).
+# Each of those costs the request thread hops, which thousands of listeners
+# connecting at once (a Pushpin restart, a station going live) queue behind.
+_PER_USER_MIDDLEWARE = {
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+}
+STREAM_MIDDLEWARE = [name for name in MIDDLEWARE if name not in _PER_USER_MIDDLEWARE]
