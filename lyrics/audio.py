@@ -155,10 +155,14 @@ async def read_chunks(
     """
     loop = asyncio.get_running_loop()
     fd = await loop.run_in_executor(_READERS, os.open, path, os.O_RDONLY)
+    offset, end = byte_range.start, byte_range.end + 1
+
+    def read_from(start: int) -> asyncio.Future[bytes]:
+        return loop.run_in_executor(_READERS, os.pread, fd, min(chunk_bytes, end - start), start)
+
     pending = None
     try:
-        offset, end = byte_range.start, byte_range.end + 1
-        pending = loop.run_in_executor(_READERS, os.pread, fd, min(chunk_bytes, end - offset), offset)
+        pending = read_from(offset)
         while pending is not None:
             chunk = await pending
             pending = None
@@ -166,7 +170,7 @@ async def read_chunks(
                 return
             offset += len(chunk)
             if offset < end:
-                pending = loop.run_in_executor(_READERS, os.pread, fd, min(chunk_bytes, end - offset), offset)
+                pending = read_from(offset)
             yield chunk
     finally:
         if pending is not None:
