@@ -48,6 +48,14 @@ class Track(models.Model):
     synced = models.BooleanField(default=False)
     offset_ms = models.IntegerField(default=0, help_text="The LRC [offset] tag, already applied to the lines")
     lyrics_source = models.CharField(max_length=50, blank=True, help_text="sidecar, embedded, upload…")
+    # The format of lyrics_text: "lrc" (LRC or plain text) or "ttml".
+    lyrics_format = models.CharField(max_length=10, default="lrc", blank=True)
+    # The track-wide layers (contract: "Rich lyrics"): the voices that sing
+    # [{"id", "name"}], and the language/script of the lines' translation and
+    # pronunciation layers (BCP 47), "" when the lines carry none.
+    agents = models.JSONField(default=list, blank=True)
+    translation_language = models.CharField(max_length=35, blank=True)
+    pronunciation_script = models.CharField(max_length=35, blank=True)
 
     # The file this track was imported from: what makes a re-import an update.
     source_path = models.CharField(max_length=2048, unique=True, null=True, blank=True)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, Daphne, Project, running
+from tests.support.servers import ROOT, Daphne, Project, running
+from tests.support.services import require_binary, require_service
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -24,29 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
-DATA = Path(__file__).parent / "data"
 DEMO_LIBRARY = ROOT / "demo" / "library"
-
-
-def require_service(name: str, host: str, port: int) -> None:
-    """Skip on a user's machine without the service; fail in CI, where it must run."""
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return
-    except OSError as exc:
-        message = f"{name} is not reachable at {host}:{port} ({exc})"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def require_binary(path: Path | str, package: str) -> None:
-    if Path(path).exists():
-        return
-    message = f"{path} is missing: apt-get install -y {package}"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture

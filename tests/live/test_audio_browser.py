@@ -51,8 +51,8 @@ def test_chromium_plays_the_demo_and_seeks_with_a_206(demo_server, page):
 @pytest.fixture(scope="module")
 def long_track_server(tmp_path_factory):
     """A ten-minute, 24 MB track: too large for Chromium to hold whole, so a seek needs a range."""
-    from tests.media import make_audio
-    from tests.servers import Project, start_daphne
+    from tests.support.media import make_audio
+    from tests.support.servers import Project, start_daphne
 
     root = tmp_path_factory.mktemp("long")
     song = root / "long.mp3"

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from tests.servers import Project, free_port, start_daphne
+from tests.support.servers import Project, free_port, start_daphne
 
 pytestmark = pytest.mark.live
 
@@ -168,7 +168,7 @@ def test_unknown_station_events_are_a_json_404(station_project):
 
 @pytest.mark.browser
 def test_the_station_page_plays_in_step_and_shows_the_current_line(tmp_path, page):
-    from tests.servers import ROOT
+    from tests.support.servers import ROOT
 
     project = Project(var_dir=tmp_path / "var", env={"STATIONS_API_TOKEN": TOKEN})
     project.var_dir.mkdir()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.support.servers import ROOT, free_port, wait_for_port
 
 NGINX = Path("/usr/sbin/nginx")
 MAIN = """\

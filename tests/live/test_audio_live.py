@@ -16,7 +16,7 @@ MTIME = 1_700_000_000
 
 @pytest.fixture(scope="module")
 def audio_server(tmp_path_factory):
-    from tests.servers import Project, start_daphne
+    from tests.support.servers import Project, start_daphne
 
     root = tmp_path_factory.mktemp("audio")
     song = root / "별빛 노래.mp3"

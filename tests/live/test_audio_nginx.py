@@ -6,9 +6,9 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from tests.conftest import require_binary
-from tests.nginx import NGINX, start_nginx
-from tests.servers import Project, start_daphne
+from tests.support.nginx import NGINX, start_nginx
+from tests.support.servers import Project, start_daphne
+from tests.support.services import require_binary
 
 pytestmark = pytest.mark.live
 BODY = bytes(i % 253 for i in range(200_000))

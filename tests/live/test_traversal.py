@@ -14,7 +14,7 @@ SECRET = "top secret outside the root"
 
 @pytest.fixture(scope="module")
 def confined(tmp_path_factory):
-    from tests.servers import Project, start_daphne
+    from tests.support.servers import Project, start_daphne
 
     base = tmp_path_factory.mktemp("confined")
     root = base / "texts"

@@ -14,7 +14,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from lyrics.models import Track
-from tests.media import make_audio
+from tests.support.media import make_audio
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, Project, free_port, start_daphne
+from tests.support.servers import ROOT, Project, free_port, start_daphne
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 ARTIFACTS = ROOT / "artifacts"

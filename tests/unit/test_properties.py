@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from lyrics.lrc import parse_lrc
 from lyrics.sse import encode_event
 from lyrics.text import TextDecodeError, decode_text, normalise_text
-from tests.sse_parser import parse_stream
+from tests.support.sse_parser import parse_stream
 
 # Any Unicode text, including CR, LF, NUL, BOMs, surrogate-free astral characters.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)

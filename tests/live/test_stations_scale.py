@@ -10,9 +10,9 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from tests.conftest import require_binary, require_service
-from tests.pushpin import PUSHPIN, start_pushpin
-from tests.servers import Project, free_port, start_daphne
+from tests.support.pushpin import PUSHPIN, start_pushpin
+from tests.support.servers import Project, free_port, start_daphne
+from tests.support.services import require_binary, require_service
 
 pytestmark = pytest.mark.live
 

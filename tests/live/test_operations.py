@@ -14,7 +14,7 @@ import psutil
 import pytest
 from httpx_sse import connect_sse
 
-from tests.servers import PYTHON, ROOT, Project, free_port, start_daphne
+from tests.support.servers import PYTHON, ROOT, Project, free_port, start_daphne
 
 pytestmark = pytest.mark.live
 

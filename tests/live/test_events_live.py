@@ -8,7 +8,7 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from tests.edge_cases import edge_lines, expected_texts
+from tests.support.edge_cases import edge_lines, expected_texts
 
 pytestmark = pytest.mark.live
 
@@ -17,7 +17,7 @@ KOREAN_LRC = "[00:00.00]첫째 줄 별빛\n[00:00.40]second line\n[00:00.80]\n[0
 
 @pytest.fixture(scope="module")
 def tracks(tmp_path_factory):
-    from tests.servers import Project, start_daphne
+    from tests.support.servers import Project, start_daphne
 
     project = Project(var_dir=tmp_path_factory.mktemp("events") / "var")
     project.var_dir.mkdir()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from tests.servers import ROOT, free_port, wait_for_port
+from tests.support.servers import ROOT, free_port, wait_for_port
 
 PUSHPIN = shutil.which("pushpin") or "/usr/bin/pushpin"
 

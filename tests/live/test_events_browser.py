@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.edge_cases import edge_lines, expected_texts
+from tests.support.edge_cases import edge_lines, expected_texts
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -24,7 +24,7 @@ COLLECT = """
 
 @pytest.fixture(scope="module")
 def edge_server(tmp_path_factory):
-    from tests.servers import Project, start_daphne
+    from tests.support.servers import Project, start_daphne
 
     project = Project(var_dir=tmp_path_factory.mktemp("browser") / "var")
     project.var_dir.mkdir()

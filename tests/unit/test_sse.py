@@ -1,7 +1,7 @@
 import pytest
 
 from lyrics.sse import SseError, encode_comment, encode_event, encode_retry
-from tests.sse_parser import parse_stream
+from tests.support.sse_parser import parse_stream
 
 TRICKY = [
     "별빛 노래",
