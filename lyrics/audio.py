@@ -1,13 +1,12 @@
 """Audio over HTTP: media types, byte ranges, validators, chunked reads (RFC 9110).
 
-Pure but for :func:`read_chunks`, which reads a file off the event loop.
+Pure but for :class:`FileChunks`, which reads an open file off the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,7 +36,7 @@ CHUNK_BYTES = 1024 * 1024
 # there: with 20 slow readers, the arenas of six pool threads grew by 9-12 MB
 # each. A page-cache read of 1 MiB takes well under a millisecond, so two
 # threads keep up.
-_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="byeol-audio-read")
+FILE_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="byeol-audio-read")
 
 
 class RangeNotSatisfiable(ValueError):
@@ -145,35 +144,59 @@ def range_applies(info: FileInfo, if_range: str | None) -> bool:
     return date is not None and date == info.mtime
 
 
-async def read_chunks(
-    path: Path, byte_range: ByteRange, *, chunk_bytes: int = CHUNK_BYTES
-) -> AsyncIterator[bytes]:
-    """Yield the bytes of ``byte_range`` in bounded chunks, read in a worker thread.
+class FileChunks:
+    """The bytes of ``byte_range`` of an open file, in bounded chunks read in a worker thread.
 
-    The next chunk is read while the current one is being sent (at most two
-    chunks in memory), so disk and socket work overlap.
+    Owns ``fd`` and closes it however the iteration ends, also when it never
+    starts (:meth:`aclose` or :meth:`close`). The next chunk is read while
+    the current one is being sent (at most two chunks in memory), so disk and
+    socket work overlap.
     """
-    loop = asyncio.get_running_loop()
-    fd = await loop.run_in_executor(_READERS, os.open, path, os.O_RDONLY)
-    offset, end = byte_range.start, byte_range.end + 1
 
-    def read_from(start: int) -> asyncio.Future[bytes]:
-        return loop.run_in_executor(_READERS, os.pread, fd, min(chunk_bytes, end - start), start)
+    def __init__(self, fd: int, byte_range: ByteRange, *, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self.fd: int | None = fd
+        self.offset = byte_range.start
+        self.end = byte_range.end + 1
+        self.chunk_bytes = chunk_bytes
+        self.pending: asyncio.Future[bytes] | None = None
 
-    pending = None
-    try:
-        pending = read_from(offset)
-        while pending is not None:
-            chunk = await pending
-            pending = None
-            if not chunk:  # the file shrank under us: end rather than hang
-                return
-            offset += len(chunk)
-            if offset < end:
-                pending = read_from(offset)
-            yield chunk
-    finally:
-        if pending is not None:
+    def _read_next(self) -> asyncio.Future[bytes] | None:
+        if self.fd is None or self.offset >= self.end:
+            return None
+        loop = asyncio.get_running_loop()
+        size = min(self.chunk_bytes, self.end - self.offset)
+        return loop.run_in_executor(FILE_THREADS, os.pread, self.fd, size, self.offset)
+
+    def __aiter__(self) -> FileChunks:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self.pending is None:
+            self.pending = self._read_next()
+        if self.pending is None:
+            await self.aclose()
+            raise StopAsyncIteration
+        chunk = await self.pending
+        self.pending = None
+        if not chunk:  # the file shrank under us: end rather than hang
+            await self.aclose()
+            raise StopAsyncIteration
+        self.offset += len(chunk)
+        self.pending = self._read_next()
+        return chunk
+
+    async def aclose(self) -> None:
+        if self.pending is not None:
             # A read still in flight must finish before its descriptor is closed.
-            await asyncio.shield(pending)
-        os.close(fd)
+            await asyncio.gather(asyncio.shield(self.pending), return_exceptions=True)
+            self.pending = None
+        self.close()
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is None:
+            return
+        if self.pending is not None and not self.pending.done():
+            self.pending.add_done_callback(lambda _: os.close(fd))
+        else:
+            os.close(fd)

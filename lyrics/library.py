@@ -6,6 +6,7 @@ Nothing here writes to the database or to the source files; the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,10 @@ class FoundTrack:
     audio_path: Path | None = None
     lyrics_text: str = ""
     lyrics_source: str = ""  # "sidecar .lrc", "embedded USLT", ... or ""
+    year: int | None = None
+    genre: str = ""
+    track_number: int | None = None
+    disc_number: int | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -139,6 +144,68 @@ def _tag_values(audio: mutagen.FileType) -> dict[str, str]:
     }
 
 
+_LEADING_NUMBER = re.compile(r"\s*(\d{1,4})")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _number(value: object, *, maximum: int) -> int | None:
+    """The leading number of a tag value ("3/12" -> 3, (3, 12) -> 3), or None."""
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    if isinstance(value, int):
+        number = value
+    else:
+        match = _LEADING_NUMBER.match(str(value or ""))
+        if match is None:
+            return None
+        number = int(match.group(1))
+    return number if 0 < number <= maximum else None
+
+
+def _year(value: object) -> int | None:
+    match = _YEAR.search(str(value or ""))
+    return int(match.group(1)) if match and 1000 <= int(match.group(1)) <= 2999 else None
+
+
+def _raw_first(tags: object, *keys: str) -> object:
+    for key in keys:
+        try:
+            value = tags[key]  # type: ignore[index]
+        except (KeyError, ValueError, TypeError):
+            continue
+        if hasattr(value, "text"):
+            value = value.text
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _numbering_tags(audio: mutagen.FileType) -> dict:
+    """Year, genre, track and disc number from the tags (each None or "" when absent)."""
+    tags = audio.tags
+    if tags is None:
+        return {}
+    if isinstance(tags, ID3):
+        keys = {"year": ("TDRC", "TYER", "TDOR"), "genre": ("TCON",), "track": ("TRCK",), "disc": ("TPOS",)}
+    elif isinstance(audio, MP4):
+        keys = {"year": ("\xa9day",), "genre": ("\xa9gen",), "track": ("trkn",), "disc": ("disk",)}
+    else:
+        keys = {
+            "year": ("date", "DATE", "year", "YEAR"),
+            "genre": ("genre", "GENRE"),
+            "track": ("tracknumber", "TRACKNUMBER"),
+            "disc": ("discnumber", "DISCNUMBER"),
+        }
+    return {
+        "year": _year(_raw_first(tags, *keys["year"])),
+        "genre": _first(tags, *keys["genre"])[:200],
+        "track_number": _number(_raw_first(tags, *keys["track"]), maximum=9999),
+        "disc_number": _number(_raw_first(tags, *keys["disc"]), maximum=999),
+    }
+
+
 def _apply_lrc_tags(track: FoundTrack) -> None:
     """Fill what tags left empty from the lyrics' own [ti]/[ar]/[al]/[la] tags."""
     tags = parse_lrc(track.lyrics_text).tags if track.lyrics_text else {}
@@ -174,6 +241,7 @@ def read_audio(path: Path, sidecar: Path | None) -> FoundTrack:
         language=values.get("language") or "",
         duration_ms=round(length * 1000) if length else None,
         audio_path=path,
+        **_numbering_tags(audio),
     )
     if sidecar is not None:
         try:

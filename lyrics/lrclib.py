@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lyrics.lrc import format_lrc
+from lyrics.export import to_lrc
 
 DURATION_TOLERANCE_S = 2
 MAX_SEARCH_RESULTS = 20
@@ -31,7 +31,7 @@ def as_lrclib(track: object) -> dict:
     """A track in LRCLIB's JSON shape."""
     lines = track.lines  # type: ignore[attr-defined]
     plain = "\n".join(line["text"] for line in lines) if lines else None
-    synced = format_lrc(lines) if track.synced and lines else None  # type: ignore[attr-defined]
+    synced = to_lrc(lines, words=False) if track.synced and lines else None  # type: ignore[attr-defined]
     duration_ms = track.duration_ms  # type: ignore[attr-defined]
     return {
         "id": track.pk,  # type: ignore[attr-defined]

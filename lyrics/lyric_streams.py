@@ -1,8 +1,7 @@
 """What a lyrics stream sends, independent of how it is served.
 
-Both the Django views (``lyrics.views.events``) and the lean ASGI path for
-real traffic (``lyrics.asgi_streams``) turn a request into a
-:class:`PreparedStream` here, so the two can never disagree.
+The lean endpoints (``lyrics.endpoints``) load a :class:`StreamTrack`, turn the
+request into a :class:`~project.answers.PreparedStream` here, and send it.
 """
 
 from __future__ import annotations
@@ -13,23 +12,20 @@ import logging
 import math
 import random
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connections
 
 from lyrics.models import Track
 from lyrics.sse import encode_comment, encode_event, encode_retry
 from lyrics.streams import (
     END,
+    LOOP_CLOCK,
     Line,
     Plan,
-    StreamStats,
     end_token,
-    get_clock,
     line_token,
     lines_version,
     paced,
@@ -37,15 +33,18 @@ from lyrics.streams import (
     plan_after,
     plan_from_position,
 )
+from project.answers import SSE_HEADERS, TEXT, PreparedStream, StreamStats, json_error
 
 log = logging.getLogger("byeol.streams")
 
 RATE_MIN, RATE_MAX = 0.25, 4.0
+# Query values longer than this are refused before they are parsed.
+MAX_PARAM_CHARS = 32
+# The layers `/lyrics/text?show=` can print under each line.
+TEXT_LAYERS = ("translation", "pronunciation")
 # How long a loaded track serves new streams before it is read again: a burst
 # of listeners costs one query, and an edit shows within this time.
 TRACK_CACHE_S = 1.0
-EVENT_STREAM = "text/event-stream; charset=utf-8"
-STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Content-Type-Options": "nosniff"}
 
 
 class BadQuery(ValueError):
@@ -57,10 +56,13 @@ class StreamQuery:
     at_ms: int
     pace: str | None
     rate: float
+    show: tuple[str, ...] = ()
 
 
 def parse_query(query: Mapping[str, str]) -> StreamQuery:
-    """``at``, ``pace`` and ``rate`` from the query string, or :class:`BadQuery`."""
+    """``at``, ``pace``, ``rate`` and ``show`` from the query string, or :class:`BadQuery`."""
+    if any(len(query.get(name, "")) > MAX_PARAM_CHARS for name in ("at", "pace", "rate", "show")):
+        raise BadQuery(f"query values are at most {MAX_PARAM_CHARS} characters")
     at = query.get("at", "0").strip()
     if not (at.isascii() and at.isdigit()) or len(at) > 12:
         raise BadQuery("at must be a whole number of milliseconds, 0 or more")
@@ -73,7 +75,10 @@ def parse_query(query: Mapping[str, str]) -> StreamQuery:
         raise BadQuery("rate must be a number from 0.25 to 4") from None
     if not math.isfinite(rate) or not RATE_MIN <= rate <= RATE_MAX:
         raise BadQuery("rate must be a number from 0.25 to 4")
-    return StreamQuery(int(at), pace, rate)
+    show = tuple(name for name in query.get("show", "").split(",") if name)
+    if any(name not in TEXT_LAYERS for name in show):
+        raise BadQuery("show takes translation and/or pronunciation, separated by a comma")
+    return StreamQuery(int(at), pace, rate, show)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class StreamTrack:
             "synced": track.synced,
             "offset_ms": track.offset_ms,
             "lines": track.lines,
+            **track.layers(),
         }
         return cls(
             id=track.pk,
@@ -103,19 +109,19 @@ class StreamTrack:
         )
 
 
-def _load(track_id: int) -> StreamTrack | None:
+def _load_now(track_id: int) -> StreamTrack | None:
     try:
         return StreamTrack.of(Track.objects.get(pk=track_id))
     except Track.DoesNotExist:
         return None
-    finally:
-        # A stream may last a whole song: never hold a database connection across it.
-        for conn in connections.all(initialized_only=True):
-            if not conn.in_atomic_block:
-                conn.close()
 
 
-_cache: dict[int, tuple[float, asyncio.Future]] = {}
+# Off the shared thread, so a burst of loads runs in parallel; channels closes
+# the connection afterwards: a stream never holds one across a song.
+_load = database_sync_to_async(_load_now, thread_sensitive=False)
+
+
+_cache: dict[int, tuple[float, asyncio.Future[StreamTrack | None]]] = {}
 
 
 async def load_stream_track(track_id: int) -> StreamTrack | None:
@@ -126,7 +132,7 @@ async def load_stream_track(track_id: int) -> StreamTrack | None:
         return await asyncio.shield(cached[1])
     if len(_cache) > 10_000:
         _cache.clear()
-    future = asyncio.ensure_future(sync_to_async(_load, thread_sensitive=False)(track_id))
+    future: asyncio.Future[StreamTrack | None] = asyncio.ensure_future(_load(track_id))
     _cache[track_id] = (now + TRACK_CACHE_S, future)
     try:
         return await asyncio.shield(future)
@@ -135,74 +141,20 @@ async def load_stream_track(track_id: int) -> StreamTrack | None:
         raise
 
 
-def forget_cached_tracks() -> None:
-    """Drop loaded tracks (tests that edit a track call this)."""
-    _cache.clear()
-
-
-@dataclass
-class PreparedStream:
-    status: int
-    content_type: str = EVENT_STREAM
-    headers: dict[str, str] = field(default_factory=lambda: dict(STREAM_HEADERS))
-    body: AsyncIterator[bytes] | bytes = b""
-    stats: StreamStats | None = None
-    # The last words of a stream the server ends early (shutdown, rotation).
-    farewell: Callable[[], bytes] = lambda: b""
-
-
 def reconnect_soon() -> bytes:
     """A ``retry:`` spread over 1–5 s, so clients cut off together do not return together."""
     return encode_retry(random.randint(1000, 5000))
 
 
-def error(status: int, message: str, **extra: object) -> PreparedStream:
-    body = json.dumps({"error": message, **extra}).encode()
-    return PreparedStream(status, "application/json", {}, body)
-
-
-class OpenStreams:
-    """How many streams are open, in all and per client address (for the limits)."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.by_client: Counter[str] = Counter()
-
-    def refusal(self, client: str) -> PreparedStream | None:
-        """A 503 or 429 answer when a new stream would pass a limit, else None."""
-        if settings.STREAMS_MAX_TOTAL and self.total >= settings.STREAMS_MAX_TOTAL:
-            answer = error(503, "too many open streams on this server; try again shortly")
-        elif settings.STREAMS_MAX_PER_CLIENT and self.by_client[client] >= settings.STREAMS_MAX_PER_CLIENT:
-            answer = error(429, "too many open streams from your address; close one first")
-        else:
-            return None
-        answer.headers["Retry-After"] = str(random.randint(5, 15))
-        return answer
-
-    def opened(self, client: str) -> None:
-        self.total += 1
-        self.by_client[client] += 1
-
-    def closed(self, client: str) -> None:
-        self.total -= 1
-        self.by_client[client] -= 1
-        if self.by_client[client] <= 0:
-            del self.by_client[client]
-
-
-open_streams = OpenStreams()
-
-
 def _logged(
-    body: AsyncIterator[bytes], *, kind: str, track_id: int, stats: StreamStats, client: str, rotate: bool
+    body: AsyncIterator[bytes], *, kind: str, track_id: int, stats: StreamStats, rotate: bool
 ) -> AsyncIterator[bytes]:
-    """Count the stream while it runs, rotate it when old, and log one line when it ends."""
+    """Rotate the stream when old, and log one line when it ends."""
 
     async def run() -> AsyncIterator[bytes]:
         started = time.monotonic()
         if stats.outcome == "open":
             stats.outcome = "client-gone"
-        open_streams.opened(client)
         try:
             async for chunk in body:
                 yield chunk
@@ -212,8 +164,10 @@ def _logged(
                     yield reconnect_soon()
                     return
             stats.outcome = "completed"
+        except Exception:
+            stats.outcome = "error"
+            raise
         finally:
-            open_streams.closed(client)
             log.info(
                 "stream kind=%s track=%s duration_s=%.1f lines=%d outcome=%s",
                 kind,
@@ -252,7 +206,7 @@ async def _event_body(
         encode_line=_line_encoder(track.version, retry_first=not snapshot),
         encode_heartbeat=encode_comment,
         heartbeat_s=settings.LYRICS_HEARTBEAT_S,
-        clock=get_clock(),
+        clock=LOOP_CLOCK,
         stats=stats,
     ):
         yield chunk
@@ -260,25 +214,23 @@ async def _event_body(
 
 
 def _admit(
-    track: StreamTrack | None, query: Mapping[str, str], client: str
+    track: StreamTrack | None, query: Mapping[str, str]
 ) -> tuple[StreamTrack, StreamQuery] | PreparedStream:
     """The track and query a new stream may start with, or the error answer."""
     try:
         params = parse_query(query)
     except BadQuery as exc:
-        return error(400, str(exc))
+        return json_error(400, str(exc))
     if track is None:
-        return error(404, "no such track")
-    if (refusal := open_streams.refusal(client)) is not None:
-        return refusal
+        return json_error(404, "no such track")
     return track, params
 
 
 def prepare_events(
-    track: StreamTrack | None, query: Mapping[str, str], last_event_id: str | None, *, client: str = ""
+    track: StreamTrack | None, query: Mapping[str, str], last_event_id: str | None
 ) -> PreparedStream:
-    """The ``/lyrics/events`` answer: snapshot, paced lines, ``end``; or 204, 400, 404, 429, 503."""
-    admitted = _admit(track, query, client)
+    """The ``/lyrics/events`` answer: snapshot, paced lines, ``end``; or 204, 400, 404."""
+    admitted = _admit(track, query)
     if isinstance(admitted, PreparedStream):
         return admitted
     track, params = admitted
@@ -288,20 +240,27 @@ def prepare_events(
     )
     if resume == END:
         # The song was streamed to its end: 204 tells EventSource to stop reconnecting.
-        return PreparedStream(204, "text/plain; charset=utf-8")
+        return PreparedStream(204, TEXT)
     if resume is None:
         plan = plan_from_position(track.lines, at_ms=params.at_ms, rate=params.rate, paced=is_paced)
     else:
         plan = plan_after(track.lines, index=resume, rate=params.rate, paced=is_paced)
     stats = StreamStats()
     body = _event_body(track, plan, snapshot=resume is None, stats=stats)
-    logged = _logged(body, kind="events", track_id=track.id, stats=stats, client=client, rotate=True)
-    return PreparedStream(200, body=logged, stats=stats, farewell=reconnect_soon)
+    logged = _logged(body, kind="events", track_id=track.id, stats=stats, rotate=True)
+    return PreparedStream(200, headers=dict(SSE_HEADERS), body=logged, stats=stats, farewell=reconnect_soon)
 
 
-def prepare_text(track: StreamTrack | None, query: Mapping[str, str], *, client: str = "") -> PreparedStream:
+def text_line(line: Line, show: tuple[str, ...]) -> bytes:
+    """A lyric line for the ``curl -N`` view, with each asked layer under it, indented."""
+    rows = [line["text"]]
+    rows += [f"  {line[layer]}" for layer in show if line.get(layer)]
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def prepare_text(track: StreamTrack | None, query: Mapping[str, str]) -> PreparedStream:
     """The ``/lyrics/text`` answer: one text line per lyric line, each when due."""
-    admitted = _admit(track, query, client)
+    admitted = _admit(track, query)
     if isinstance(admitted, PreparedStream):
         return admitted
     track, params = admitted
@@ -311,12 +270,12 @@ def prepare_text(track: StreamTrack | None, query: Mapping[str, str], *, client:
     stats = StreamStats()
     body = paced(
         plan,
-        encode_line=lambda line: (line["text"] + "\n").encode("utf-8"),
+        encode_line=lambda line: text_line(line, params.show),
         # A text stream has no comments: idle periods send nothing.
         encode_heartbeat=lambda: b"",
         heartbeat_s=settings.LYRICS_HEARTBEAT_S,
-        clock=get_clock(),
+        clock=LOOP_CLOCK,
         stats=stats,
     )
-    logged = _logged(body, kind="text", track_id=track.id, stats=stats, client=client, rotate=False)
-    return PreparedStream(200, "text/plain; charset=utf-8", body=logged, stats=stats)
+    logged = _logged(body, kind="text", track_id=track.id, stats=stats, rotate=False)
+    return PreparedStream(200, TEXT, dict(SSE_HEADERS), body=logged, stats=stats)

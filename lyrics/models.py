@@ -11,9 +11,6 @@ from lyrics.text import normalise_text
 
 
 class TrackQuerySet(models.QuerySet):
-    def synced(self) -> TrackQuerySet:
-        return self.filter(synced=True)
-
     def with_audio(self) -> TrackQuerySet:
         return self.exclude(audio_path="")
 
@@ -57,6 +54,13 @@ class Track(models.Model):
     translation_language = models.CharField(max_length=35, blank=True)
     pronunciation_script = models.CharField(max_length=35, blank=True)
 
+    # More tags, for players that browse by them (the Subsonic API): the
+    # release year, the genre, and the track's place on its album.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    genre = models.CharField(max_length=200, blank=True)
+    track_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    disc_number = models.PositiveSmallIntegerField(null=True, blank=True)
+
     # The file this track was imported from: what makes a re-import an update.
     source_path = models.CharField(max_length=2048, unique=True, null=True, blank=True)
 
@@ -96,11 +100,21 @@ class Track(models.Model):
         self.lyrics_source = source if text else ""
 
     def urls(self) -> dict[str, str]:
+        from project.routing import stream_url  # the routing table imports this module
+
         return {
             "page": self.get_absolute_url(),
-            "audio": reverse("lyrics:track-audio", args=[self.pk]),
-            "events": reverse("lyrics:track-events", args=[self.pk]),
-            "text": reverse("lyrics:track-text", args=[self.pk]),
+            "audio": stream_url("track-audio", track_id=self.pk),
+            "events": stream_url("track-events", track_id=self.pk),
+            "text": stream_url("track-text", track_id=self.pk),
+        }
+
+    def layers(self) -> dict[str, object]:
+        """The track-wide part of the rich lyrics (contract: "Rich lyrics")."""
+        return {
+            "agents": self.agents,
+            "translation_language": self.translation_language or None,
+            "pronunciation_script": self.pronunciation_script or None,
         }
 
     def summary(self) -> dict:
@@ -123,4 +137,15 @@ class Track(models.Model):
             "lines": self.lines,
             "offset_ms": self.offset_ms,
             "language": self.language,
+            **self.layers(),
         }
+
+
+class LibraryFolder(models.Model):
+    """A folder ``import_library`` read: audio is served only from these (unless ``AUDIO_ROOTS`` says)."""
+
+    path = models.CharField(max_length=2048, unique=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.path

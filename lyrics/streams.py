@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 from bisect import bisect_right
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -36,19 +37,7 @@ class LoopClock:
         await asyncio.sleep(seconds)
 
 
-_clock: Clock = LoopClock()
-
-
-def get_clock() -> Clock:
-    """The clock streams run on; tests replace it with ``set_clock``."""
-    return _clock
-
-
-def set_clock(clock: Clock) -> Clock:
-    """Install ``clock`` for new streams and return the previous one."""
-    global _clock
-    previous, _clock = _clock, clock
-    return previous
+LOOP_CLOCK = LoopClock()
 
 
 @dataclass(frozen=True)
@@ -62,13 +51,18 @@ class Plan:
     paced: bool
 
 
+def line_at(lines: Sequence[Line], position_ms: int) -> int:
+    """The index of the line active at ``position_ms`` (-1 before the first); untimed lines never are."""
+    timed = [(line["time_ms"], index) for index, line in enumerate(lines) if line.get("time_ms") is not None]
+    found = bisect_right(timed, (position_ms, math.inf)) - 1
+    return timed[found][1] if found >= 0 else -1
+
+
 def plan_from_position(lines: Sequence[Line], *, at_ms: int, rate: float = 1.0, paced: bool = True) -> Plan:
     """Start at ``at_ms``: the line active then comes first, at once; earlier ones are skipped."""
     if not paced:
         return Plan(lines, 0, 0, rate, False)
-    times = [line["time_ms"] for line in lines]
-    first = max(bisect_right(times, at_ms) - 1, 0)
-    return Plan(lines, first, at_ms, rate, True)
+    return Plan(lines, max(line_at(lines, at_ms), 0), at_ms, rate, True)
 
 
 def plan_after(lines: Sequence[Line], *, index: int, rate: float = 1.0, paced: bool = True) -> Plan:
@@ -103,7 +97,7 @@ def parse_token(token: str | None, *, version: str, count: int) -> int | None:
         return None
     if rest == "end":
         return END
-    if rest.isascii() and rest.isdigit() and int(rest) < count:
+    if rest.isascii() and rest.isdigit() and len(rest) <= 9 and int(rest) < count:
         return int(rest)
     return None
 

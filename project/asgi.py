@@ -1,8 +1,8 @@
 """ASGI entry point: daphne serves this, in development and in production.
 
 From the outside in: write backpressure (a slow reader slows the response,
-not the server's memory), the lean lyric-stream path, static files, then
-Django, whose stream routes skip the per-request thread context.
+not the server's memory), the station clocks' supervisor, then the one
+routing table (``project.routing``): the lean endpoints, then Django.
 """
 
 import gc
@@ -17,19 +17,17 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from lyrics.asgi_streams import LyricStreams  # noqa: E402
-from project.backpressure import WriteBackpressure  # noqa: E402
-from project.streaming import RouteStreams, StreamASGIHandler  # noqa: E402
+from project.backpressure import WriteBackpressure, check_daphne  # noqa: E402
+from project.routing import http_routes  # noqa: E402
 from stations.supervisor import StartStationClocks  # noqa: E402
 
-django_app = RouteStreams(django_asgi_app, StreamASGIHandler())
 # Static files come from the app itself unless a front proxy serves STATIC_ROOT.
-http_app = ASGIStaticFilesHandler(django_app) if settings.SERVE_STATIC else django_app
-
-http_app = LyricStreams(http_app)
+django_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
+http_app = http_routes(django_app)
 if settings.STATIONS_CLOCK == "asgi":
     http_app = StartStationClocks(http_app)
 if settings.WRITE_BACKPRESSURE:
+    check_daphne()
     http_app = WriteBackpressure(http_app, stall_timeout_s=settings.WRITE_STALL_TIMEOUT_S)
 
 application = ProtocolTypeRouter({"http": http_app})

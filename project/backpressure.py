@@ -8,7 +8,13 @@ write buffer fills and resumes it when the buffer drains, and each body send
 waits while paused. Django's response loop awaits ``send`` before pulling the
 next chunk, so a slow reader slows the file reads down instead of filling RAM.
 
-Under any other server (or Django's test client) ``send`` passes through.
+Under any other server (or Django's test client) ``send`` passes through. The
+hook reaches into daphne's internals (``send`` is a ``partial`` over its
+Twisted request), so :func:`check_daphne` says at start-up whether the daphne
+in use is one it was written for, and a test pins that version.
+
+An application can ask, without waiting, whether its client is keeping up:
+``scope["extensions"]["byeol.write_paused"]()`` (the station fan-out does).
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from zope.interface import implementer
+
+from project.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 try:
     from twisted.internet.interfaces import IPushProducer
@@ -28,11 +36,8 @@ except ImportError:  # pragma: no cover - daphne always brings Twisted
 
 log = logging.getLogger("byeol.backpressure")
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# The daphne releases whose ``send`` this hook knows how to unwrap.
+DAPHNE_VERSIONS = ("4.2.",)
 
 
 @implementer(IPushProducer)
@@ -42,6 +47,9 @@ class _Gate:
     def __init__(self) -> None:
         self.open = asyncio.Event()
         self.open.set()
+
+    def paused(self) -> bool:
+        return not self.open.is_set()
 
     def pauseProducing(self) -> None:
         self.open.clear()
@@ -66,6 +74,23 @@ def _daphne_request(send: Send) -> Any | None:
     return None
 
 
+def check_daphne() -> bool:
+    """Warn (once, at start-up) when the installed daphne is not one this hook was written for."""
+    try:
+        installed = version("daphne")
+    except PackageNotFoundError:
+        return False
+    if not installed.startswith(DAPHNE_VERSIONS):
+        log.warning(
+            "daphne %s: write backpressure was written for daphne %s and may not find its request; "
+            "slow readers could then make the server buffer whole responses",
+            installed,
+            "/".join(DAPHNE_VERSIONS),
+        )
+        return False
+    return True
+
+
 class WriteBackpressure:
     """Wrap an ASGI app so response bodies wait for a slow client's socket to drain.
 
@@ -84,6 +109,8 @@ class WriteBackpressure:
             return
         gate = _Gate()
         registered = False
+        scope = dict(scope)
+        scope["extensions"] = {**(scope.get("extensions") or {}), "byeol.write_paused": gate.paused}
 
         async def gated_send(message: Message) -> None:
             nonlocal registered
@@ -102,8 +129,10 @@ class WriteBackpressure:
                         request.transport.abortConnection()
                         raise ClientStalled(f"no byte read for {self.stall_timeout_s:g} s") from None
                 elif registered:
-                    # Twisted finishes the request on the last body: let go first.
-                    request.unregisterProducer()
+                    # Twisted finishes the request on the last body: let go first
+                    # (a connection already lost has no channel to let go of).
+                    if getattr(request, "channel", None) is not None:
+                        request.unregisterProducer()
                     registered = False
             await send(message)
 

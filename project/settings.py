@@ -58,11 +58,12 @@ INSTALLED_APPS = [
     "django_eventstream",
     "lyrics",
     "stations",
+    "subsonic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "project.headers.SecurityHeadersMiddleware",
+    "project.headers.PolicyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,7 +124,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = Path(os.environ.get("BYEOL_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Lyrics -----------------------------------------------------------------
 DEMO_LIBRARY_DIR = BASE_DIR / "demo" / "library"
@@ -150,6 +150,9 @@ WRITE_STALL_TIMEOUT_S = float(os.environ.get("WRITE_STALL_TIMEOUT_S", "60"))
 # AUDIO_ACCEL_PREFIX; "sendfile" answers with X-Sendfile (Apache).
 AUDIO_ACCEL = os.environ.get("AUDIO_ACCEL", "")
 AUDIO_ACCEL_PREFIX = os.environ.get("AUDIO_ACCEL_PREFIX", "/_protected_audio/")
+# The only folders audio is served from (checked on the opened file). Empty:
+# the folders `import_library` has read.
+AUDIO_ROOTS = env_list("AUDIO_ROOTS", "")
 
 LOGGING = {
     "version": 1,
@@ -186,13 +189,16 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+# How many proxies stand in front of Byeol (each appends to X-Forwarded-For):
+# the client's address is read that many entries from the right; 0 never reads it.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 # The folder the front proxy's internal audio location aliases (X-Accel-Redirect).
 AUDIO_ACCEL_ROOT = Path(os.environ.get("AUDIO_ACCEL_ROOT", "/"))
 
 # --- Stations ---------------------------------------------------------------
 # Stored events: a burst never overflows a listener's queue, and Last-Event-ID
 # replays what a listener missed.
-EVENTSTREAM_STORAGE_CLASS = "django_eventstream.storage.DjangoModelStorage"
+EVENTSTREAM_STORAGE_CLASS = "stations.storage.StationStorage"
 # A token for the control API (besides staff sessions with CSRF); empty = none.
 STATIONS_API_TOKEN = os.environ.get("STATIONS_API_TOKEN", "")
 # A clock's lease: renewed every STATIONS_LEASE_S / 3, taken over after it lapses.
@@ -214,23 +220,15 @@ if REDIS_URL:
     if _redis.password:
         EVENTSTREAM_REDIS["password"] = _redis.password
 
-# Pushpin in front (GRIP): Django answers each listener once and publishes
-# events; Pushpin holds the connections. GRIP_URL carries Pushpin's key, e.g.
+# Pushpin in front (GRIP): the station endpoint answers each listener once and
+# django-eventstream publishes events to Pushpin, which holds the connections.
+# GRIP_URL carries Pushpin's key, e.g.
 # http://127.0.0.1:5561?iss=pushpin&key=<the sig_key in pushpin.conf>.
 GRIP_URL = os.environ.get("GRIP_URL", "")
-if GRIP_URL:
-    MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
 
-# Stream routes (SSE, audio: see project/streaming.py) are public, read-only and
-# long-lived: they get every middleware but those for sessions, CSRF, users and
-# messages (CommonMiddleware's slash redirects don't apply to them either).
-# Each of those costs the request thread hops, which thousands of listeners
-# connecting at once (a Pushpin restart, a station going live) queue behind.
-_PER_USER_MIDDLEWARE = {
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-}
-STREAM_MIDDLEWARE = [name for name in MIDDLEWARE if name not in _PER_USER_MIDDLEWARE]
+# --- Subsonic API (/rest/, docs/subsonic.md) ----------------------------------
+# Failed logins allowed per client address within the window, before that address waits it out.
+SUBSONIC_AUTH_FAILURES = int(os.environ.get("SUBSONIC_AUTH_FAILURES", "10"))
+SUBSONIC_AUTH_WINDOW_S = int(os.environ.get("SUBSONIC_AUTH_WINDOW_S", "300"))
+# How long a process keeps the album list built from the tracks' tags (subsonic/catalog.py).
+SUBSONIC_LIBRARY_CACHE_S = float(os.environ.get("SUBSONIC_LIBRARY_CACHE_S", "30"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django_eventstream import send_event
 
+from lyrics.streams import line_at
 from stations.models import Station
-from stations.schedule import current_line_index
 
 
 def position_ms(station: Station, *, now=None) -> int:  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def snapshot(station: Station) -> list[tuple[str, dict]]:
         return [("stop", {})]
     now = timezone.now()
     events = [("track", track_event(station, now=now))]
-    index = current_line_index(station.current_track.lines, position_ms(station, now=now))
+    index = line_at(station.current_track.lines, position_ms(station, now=now))
     if index >= 0:
         events.append(("line", line_event(station, index)))
     return events

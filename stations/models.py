@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from lyrics.models import Track
 
@@ -35,6 +36,14 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def urls(self) -> dict[str, str]:
+        from project.routing import stream_url  # the routing table imports this module
+
+        return {
+            "page": reverse("stations:page", args=[self.slug]),
+            "events": stream_url("station-events", slug=self.slug),
+        }
 
     @property
     def channel(self) -> str:

@@ -32,12 +32,3 @@ def next_step(lines: list[dict], duration_ms: int | None, last_line_index: int) 
         if time_ms is not None:
             return Step("line", time_ms, index)
     return Step("advance", track_length_ms(lines, duration_ms))
-
-
-def current_line_index(lines: list[dict], position_ms: int) -> int:
-    """The line active at ``position_ms`` (-1 before the first)."""
-    current = -1
-    for index, line in enumerate(lines):
-        if line.get("time_ms") is not None and line["time_ms"] <= position_ms:
-            current = index
-    return current

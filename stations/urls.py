@@ -6,7 +6,6 @@ app_name = "stations"
 
 urlpatterns = [
     path("stations/<slug:slug>/", views.station_page, name="page"),
-    path("stations/<slug:slug>/events", views.station_events, name="events"),
     path("api/stations/<slug:slug>/queue", views.queue, name="queue"),
     path("api/stations/<slug:slug>/play", views.play, name="play"),
     path("api/stations/<slug:slug>/skip", views.skip, name="skip"),

@@ -1,4 +1,4 @@
-"""Station pages, the listeners' event stream and the staff control API."""
+"""Station pages and the staff control API (the event stream is ``stations.endpoints``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 from functools import wraps
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import (
     Http404,
@@ -15,18 +14,14 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_eventstream.views import events as eventstream_events
 
 from lyrics.models import Track
-from lyrics.sse import encode_event
-from lyrics.views.errors import json_error
-from stations import announce
+from project.answers import json_error
 from stations.control import NothingToPlay, station_enqueue, station_play, station_skip, station_stop
 from stations.models import Station
 
@@ -39,82 +34,42 @@ def station_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stations/station.html", {"station": station})
 
 
-def _events_with_snapshot(request: HttpRequest, slug: str) -> HttpResponseBase:
-    try:
-        station = Station.objects.select_related("current_track").get(slug=slug)
-    except Station.DoesNotExist:
-        return json_error(404, "no such station")
-    response = eventstream_events(request, channels=[station.channel])
-    resuming = (
-        request.headers.get("Last-Event-ID")
-        or request.GET.get("lastEventId")
-        or request.GET.get("link") == "next"
-        or request.GET.get("recover") == "true"
-    )
-    if response.status_code == 200 and not resuming:
-        # django-eventstream has no on-connect hook: a listener joining mid-song
-        # gets the current track and line first, without ids, so its
-        # Last-Event-ID keeps naming stored events only. Behind Pushpin the
-        # answer is GRIP's first response, sent before the hold.
-        opening = "".join(
-            encode_event(json.dumps(data, ensure_ascii=False), event=name).decode()
-            for name, data in announce.snapshot(station)
-        ).encode()
-        if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _prepend(opening, response.streaming_content)
-        else:
-            response.content = opening + response.content
-    response["Content-Type"] = "text/event-stream; charset=utf-8"
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
-
-
-async def _prepend(first: bytes, rest):  # type: ignore[no-untyped-def]
-    yield first
-    async for chunk in rest:
-        yield chunk
-
-
-async def station_events(request: HttpRequest, slug: str) -> HttpResponseBase:
-    """``GET /stations/<slug>/events``: django-eventstream, opened with the station's state."""
-    return await sync_to_async(_events_with_snapshot)(request, slug)
-
-
-def _authorised(request: HttpRequest) -> JsonResponse | None:
+def _authorised(request: HttpRequest) -> HttpResponseBase | None:
     """None for staff with a valid CSRF token or a request with the API token, else a 403."""
     token = settings.STATIONS_API_TOKEN
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         if token and hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode()):
             return None
-        return json_error(403, "invalid token")
+        return json_error(403, "invalid token").as_response()
     if not (request.user.is_authenticated and request.user.is_staff):
-        return json_error(403, "staff only: sign in, or send the API token")
+        return json_error(403, "staff only: sign in, or send the API token").as_response()
     if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is not None:
-        return json_error(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken")
+        return json_error(
+            403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken"
+        ).as_response()
     return None
 
 
-def control(view: Callable[[HttpRequest, Station], JsonResponse]) -> Callable[..., JsonResponse]:
+def control(view: Callable[[HttpRequest, Station], HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A staff-only POST endpoint on a station, answering JSON."""
 
     @csrf_exempt  # checked in _authorised, where a token may stand in for it
     @require_POST
     @wraps(view)
-    def wrapper(request: HttpRequest, slug: str) -> JsonResponse:
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponseBase:
         if (refusal := _authorised(request)) is not None:
             return refusal
         try:
             station = Station.objects.get(slug=slug)
         except Station.DoesNotExist:
-            return json_error(404, "no such station")
+            return json_error(404, "no such station").as_response()
         return view(request, station)
 
     return wrapper
 
 
-def _state(station: Station) -> JsonResponse:
+def _state(station: Station) -> HttpResponseBase:
     station.refresh_from_db()
     return JsonResponse(
         {
@@ -129,37 +84,37 @@ def _state(station: Station) -> JsonResponse:
 
 
 @control
-def queue(request: HttpRequest, station: Station) -> JsonResponse:
+def queue(request: HttpRequest, station: Station) -> HttpResponseBase:
     try:
         body = json.loads(request.body or b"{}")
         track_ids = body["track_ids"]
         if not isinstance(track_ids, list) or not track_ids or not all(type(i) is int for i in track_ids):
             raise ValueError
     except (ValueError, KeyError, TypeError):
-        return json_error(400, 'send JSON like {"track_ids": [1, 2]}')
+        return json_error(400, 'send JSON like {"track_ids": [1, 2]}').as_response()
     try:
         station_enqueue(station, track_ids)
     except Track.DoesNotExist as exc:
-        return json_error(400, str(exc))
+        return json_error(400, str(exc)).as_response()
     return _state(station)
 
 
 @control
-def play(request: HttpRequest, station: Station) -> JsonResponse:
+def play(request: HttpRequest, station: Station) -> HttpResponseBase:
     try:
         station_play(station)
     except NothingToPlay:
-        return json_error(400, "nothing to play: queue a track first")
+        return json_error(400, "nothing to play: queue a track first").as_response()
     return _state(station)
 
 
 @control
-def skip(request: HttpRequest, station: Station) -> JsonResponse:
+def skip(request: HttpRequest, station: Station) -> HttpResponseBase:
     station_skip(station)
     return _state(station)
 
 
 @control
-def stop(request: HttpRequest, station: Station) -> JsonResponse:
+def stop(request: HttpRequest, station: Station) -> HttpResponseBase:
     station_stop(station)
     return _state(station)

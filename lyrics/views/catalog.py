@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 from lyrics.models import Track
-from lyrics.views.errors import json_error
+from project.answers import json_error
 
 MAX_QUERY_CHARS = 200
 
@@ -25,5 +25,5 @@ def track_detail(request: HttpRequest, track_id: int) -> JsonResponse:
     try:
         track = Track.objects.get(pk=track_id)
     except Track.DoesNotExist:
-        return json_error(404, "no such track", track_id=track_id)
+        return json_error(404, "no such track", track_id=track_id).as_response()
     return JsonResponse(track.detail(), json_dumps_params={"ensure_ascii": False})

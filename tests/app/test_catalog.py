@@ -65,12 +65,22 @@ def test_track_detail_has_lines_offset_and_language(client):
         {
             "index": 0,
             "time_ms": 800,
+            "end_ms": None,
             "text": "별 빛",
-            "words": [{"time_ms": 800, "text": "별 "}, {"time_ms": 1300, "text": "빛"}],
+            "words": [
+                {"time_ms": 800, "end_ms": 1300, "text": "별 "},
+                {"time_ms": 1300, "end_ms": None, "text": "빛"},
+            ],
+            "agent": None,
+            "background": None,
+            "translation": None,
+            "pronunciation": None,
         }
     ]
     assert body["offset_ms"] == 200
     assert body["language"] == "ko"
+    assert body["agents"] == []
+    assert body["translation_language"] is None
 
 
 def test_unknown_track_is_a_json_404(client):

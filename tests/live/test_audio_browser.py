@@ -14,7 +14,7 @@ def test_chromium_plays_the_demo_and_seeks_with_a_206(demo_server, page):
             and audio_requests.append((response.status, response.request.headers.get("range")))
         ),
     )
-    page.goto(f"{demo_server.url}/tracks/1/")
+    page.goto(f"{demo_server.url}/tracks/{demo_server.track_id('별빛')}/")
     page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
     state = page.evaluate(
         """async () => {
@@ -59,7 +59,7 @@ def long_track_server(tmp_path_factory):
     make_audio(
         song, source="anoisesrc=d=600:a=0.05", codec=("-ac", "1", "-c:a", "libmp3lame", "-b:a", "320k")
     )
-    project = Project(var_dir=root / "var")
+    project = Project(var_dir=root / "var", env={"AUDIO_ROOTS": str(root)})
     project.var_dir.mkdir()
     project.manage("migrate", "--noinput")
     track_id = project.create_track(title="Long", audio_path=str(song), duration_ms=600_000)

@@ -24,7 +24,7 @@ def audio_server(tmp_path_factory):
     os.utime(song, (MTIME, MTIME))
     gone = root / "gone.ogg"
     gone.write_bytes(b"x")
-    project = Project(var_dir=root / "var")
+    project = Project(var_dir=root / "var", env={"AUDIO_ROOTS": str(root)})
     project.var_dir.mkdir()
     project.manage("migrate", "--noinput")
     ids = {

@@ -24,7 +24,12 @@ def proxied(tmp_path_factory):
     song.write_bytes(BODY)
     project = Project(
         var_dir=root / "var",
-        env={"AUDIO_ACCEL": "nginx", "AUDIO_ACCEL_ROOT": str(root / "music"), "DJANGO_BEHIND_PROXY": "true"},
+        env={
+            "AUDIO_ACCEL": "nginx",
+            "AUDIO_ACCEL_ROOT": str(root / "music"),
+            "DJANGO_BEHIND_PROXY": "true",
+            "AUDIO_ROOTS": str(root / "music"),
+        },
     )
     project.var_dir.mkdir()
     project.manage("migrate", "--noinput")

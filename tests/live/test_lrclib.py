@@ -25,11 +25,12 @@ def test_duration_must_agree_within_two_seconds(lrclib):
 
 
 @pytest.mark.live
-def test_lrclib_client_gets_by_id_and_searches(lrclib):
-    assert lrclib.get_by_id(1).trackName == "별빛 노래 (Starlight Song)"
+def test_lrclib_client_gets_by_id_and_searches(lrclib, demo_server):
+    song = demo_server.track_id("별빛")
+    assert lrclib.get_by_id(song).trackName == "별빛 노래 (Starlight Song)"
     assert lrclib.get_by_id(999999) is None
     results = lrclib.search(query="starlight")
-    assert [r.id for r in results] == [1]
+    assert [r.id for r in results] == [song]
     assert [r.trackName for r in lrclib.search(track="Morning")] == ["Morning Window"]
 
 

@@ -254,7 +254,7 @@ def test_debug_is_off_outside_runserver(tmp_path):
 
 
 def test_pages_satisfy_their_content_security_policy(demo_server):
-    page = httpx.get(f"{demo_server.url}/tracks/1/")
+    page = httpx.get(f"{demo_server.url}/tracks/{demo_server.track_id('별빛')}/")
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "<script>" not in page.text, "no inline script: the policy forbids it"
@@ -267,7 +267,9 @@ def test_a_client_that_never_reads_is_dropped_after_the_stall_timeout(tmp_path):
     song = tmp_path / "big.mp3"
     with song.open("wb") as handle:
         handle.truncate(50 * 2**20)
-    project = Project(var_dir=tmp_path / "var", env={"WRITE_STALL_TIMEOUT_S": "1"})
+    project = Project(
+        var_dir=tmp_path / "var", env={"WRITE_STALL_TIMEOUT_S": "1", "AUDIO_ROOTS": str(tmp_path)}
+    )
     project.var_dir.mkdir()
     project.manage("migrate", "--noinput")
     track_id = project.create_track(title="Big", audio_path=str(song))

@@ -9,12 +9,13 @@ from tests.support.servers import ROOT, Project, free_port, start_daphne
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 ARTIFACTS = ROOT / "artifacts"
-SONG = 1  # the demo's synced Korean/English song: lines at 1, 5, 9, 13, 17 (gap), 21, 25, 29 … s
+# The demo's synced Korean/English song: lines at 1, 5, 9, 13, 17 (gap), 21, 25, 29 … s
+SONG = "별빛"
 
 
 def open_player(page, server, *, width=1280, height=860):
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{server.url}/tracks/{SONG}/")
+    page.goto(f"{server.url}/tracks/{server.track_id(SONG)}/")
     page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
 
 

@@ -181,7 +181,7 @@ def test_the_station_page_plays_in_step_and_shows_the_current_line(tmp_path, pag
     )
     server = start_daphne(project)
     try:
-        control(server, "queue", {"track_ids": [1]})
+        control(server, "queue", {"track_ids": [server.track_id("별빛")]})
         control(server, "play")
         time.sleep(5.5)  # join mid-song: the second line (0:05) is on
         errors = []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
@@ -108,6 +108,16 @@ class Daphne:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def track_id(self, title: str) -> int:
+        """The id of the one track whose title contains ``title`` (the demo's ids depend on file order)."""
+        found = [
+            t["id"]
+            for t in httpx.get(f"{self.url}/api/tracks", params={"q": title}).json()["tracks"]
+            if title in t["title"]
+        ]
+        assert len(found) == 1, (title, found)
+        return found[0]
 
     def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 10.0) -> None:
         if self.proc.poll() is None:

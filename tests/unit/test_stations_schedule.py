@@ -1,6 +1,7 @@
 """A station clock's schedule, as pure functions."""
 
-from stations.schedule import TAIL_MS, Step, current_line_index, next_step, track_length_ms
+from lyrics.streams import line_at
+from stations.schedule import TAIL_MS, Step, next_step, track_length_ms
 
 LINES = [
     {"index": 0, "time_ms": 1000, "text": "a"},
@@ -29,7 +30,7 @@ def test_unsynced_lyrics_are_not_paced():
 
 
 def test_the_current_line_is_the_last_one_due():
-    assert current_line_index(LINES, 500) == -1
-    assert current_line_index(LINES, 1000) == 0
-    assert current_line_index(LINES, 3999) == 1
-    assert current_line_index(LINES, 99999) == 2
+    assert line_at(LINES, 500) == -1
+    assert line_at(LINES, 1000) == 0
+    assert line_at(LINES, 3999) == 1
+    assert line_at(LINES, 99999) == 2

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from lyrics.library import FoundTrack, UnreadableFile, iter_read, scan
-from lyrics.models import Track
+from lyrics.models import LibraryFolder, Track
 
 HELP = """\
 Walk FOLDER and add or update one track per audio file (mp3, ogg, opus, flac,
@@ -41,10 +41,15 @@ def _fields(found: FoundTrack) -> dict:
         duration_ms=found.duration_ms,
         language=found.language[:35],
         audio_path=str(found.audio_path) if found.audio_path else "",
+        year=found.year,
+        genre=found.genre,
+        track_number=found.track_number,
+        disc_number=found.disc_number,
     )
     track.set_lyrics(found.lyrics_text, source=found.lyrics_source)
     names = ["title", "artist", "album", "duration_ms", "language", "audio_path"]
     names += ["lyrics_text", "lines", "synced", "offset_ms", "lyrics_source"]
+    names += ["year", "genre", "track_number", "disc_number"]
     return {name: getattr(track, name) for name in names}
 
 
@@ -88,6 +93,9 @@ class Command(BaseCommand):
         if not entries:
             raise CommandError(f"no audio or lyric files under {folder}")
 
+        if not dry_run:
+            # Audio is served only from folders that were imported (or AUDIO_ROOTS).
+            LibraryFolder.objects.get_or_create(path=str(folder))
         results = iter_read(entries)
         bar = None
         if not no_progress and sys.stderr.isatty() and options.get("verbosity", 1):
