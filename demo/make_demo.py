@@ -61,36 +61,38 @@ class Song:
 
 # --- 별빛 노래: Korean and English, synced LRC -----------------------------------------
 
-STARLIGHT_LRC = """\
+# (seconds, Korean line, its English translation): the audio speaks the Korean at
+# its time and the translation four seconds later; the LRC carries the
+# translation in the dual-language convention (the same stamp, the next line).
+STARLIGHT_LINES = [
+    (1, "밤하늘에 작은 별 하나", "A small star in the night sky"),
+    (9, "조용히 나를 비추네", "Quietly shining down on me"),
+    (17, "", ""),
+    (21, "바람이 불어와도", "Even when the wind is blowing"),
+    (29, "<00:29.00>우리 <00:29.70>노래는 <00:30.60>계속돼", "Our song goes on and on"),
+    (37, "별빛 아래 함께 걸어요", "Let us walk under the starlight"),
+    (45, "", ""),
+]
+STARLIGHT_HEAD = """\
 [ti:별빛 노래 (Starlight Song)]
 [ar:Byeol Demo]
 [al:Byeol Demo Library]
 [la:ko]
+[tl:en]
 [length:00:48]
-[00:01.00]밤하늘에 작은 별 하나
-[00:05.00]A small star in the night sky
-[00:09.00]조용히 나를 비추네
-[00:13.00]Quietly shining down on me
-[00:17.00]
-[00:21.00]바람이 불어와도
-[00:25.00]Even when the wind is blowing
-[00:29.00]<00:29.00>우리 <00:29.70>노래는 <00:30.60>계속돼
-[00:33.00]Our song goes on and on
-[00:37.00]별빛 아래 함께 걸어요
-[00:41.00]Let us walk under the starlight
-[00:45.00]
 """
 
 
 def starlight_song() -> Song:
-    cues = []
-    for match in re.finditer(r"^\[(\d+):(\d+\.\d+)\](.*)$", STARLIGHT_LRC, re.MULTILINE):
-        minutes, seconds, text = match.groups()
-        text = re.sub(r"<[^>]*>", "", text).strip()
-        if text:
-            voice = "ko" if re.search(r"[\uac00-\ud7a3]", text) else "en"
-            cues.append(Cue(int(minutes) * 60 + float(seconds), text, voice))
-    return Song("Byeol Demo - 별빛 노래", "별빛 노래 (Starlight Song)", 48, ".lrc", STARLIGHT_LRC, cues)
+    lrc, cues = [STARLIGHT_HEAD.rstrip("\n")], []
+    for seconds, korean, english in STARLIGHT_LINES:
+        stamp = f"[00:{seconds:02d}.00]"
+        lrc.append(stamp + korean)
+        if english:
+            lrc.append(stamp + english)
+            cues.append(Cue(float(seconds), re.sub(r"<[^>]*>", "", korean).strip(), "ko"))
+            cues.append(Cue(float(seconds + 4), english, "en"))
+    return Song("Byeol Demo - 별빛 노래", "별빛 노래 (Starlight Song)", 48, ".lrc", "\n".join(lrc) + "\n", cues)
 
 
 # --- 둘이서 (Duet): two voices, word timings, background vocals, TTML --------------------

@@ -41,12 +41,16 @@ CACHE_CONTROL = "public, max-age=3600"
 LOOKUP_CACHE_S = 1.0
 
 
+def audio_roots() -> list[Path]:
+    """The folders audio may come from: ``AUDIO_ROOTS``, else the imported library folders."""
+    return real_roots(settings.AUDIO_ROOTS or LibraryFolder.objects.values_list("path", flat=True))
+
+
 def _load_now(track_id: int) -> tuple[str, list[Path]] | None:
     audio_path = Track.objects.filter(pk=track_id).values_list("audio_path", flat=True).first()
     if audio_path is None:
         return None
-    roots = settings.AUDIO_ROOTS or list(LibraryFolder.objects.values_list("path", flat=True))
-    return audio_path, real_roots(roots)
+    return audio_path, audio_roots()
 
 
 _load = database_sync_to_async(_load_now, thread_sensitive=False)

@@ -6,6 +6,7 @@ Nothing here writes to the database or to the source files; the
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -16,11 +17,17 @@ import mutagen
 from mutagen.id3 import ID3, SYLT, USLT
 from mutagen.mp4 import MP4
 
-from lyrics.lrc import format_stamp, parse_lrc
+from lyrics.audio import MEDIA_TYPES
+from lyrics.files import NotInRoot, TooLarge, inside, read_confined, real_roots
+from lyrics.lrc import format_stamp
+from lyrics.reading import read_lyrics
 from lyrics.text import TextDecodeError, decode_text, normalise_text, repair_latin1_mojibake
+from lyrics.ttml import TtmlError
 
-AUDIO_SUFFIXES = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".mp4", ".wav"}
-LYRIC_SUFFIXES = (".lrc", ".txt")
+# The audio files a library holds: every type we serve, but WebM, which mutagen cannot read.
+AUDIO_SUFFIXES = set(MEDIA_TYPES) - {".weba", ".webm"}
+# In order of preference when several share a stem: the richest format first.
+LYRIC_SUFFIXES = (".ttml", ".lrc", ".txt")
 MAX_LYRICS_BYTES = 2 * 1024 * 1024
 
 
@@ -41,6 +48,7 @@ class FoundTrack:
     audio_path: Path | None = None
     lyrics_text: str = ""
     lyrics_source: str = ""  # "sidecar .lrc", "embedded USLT", ... or ""
+    lyrics_format: str = "lrc"  # or "ttml"
     year: int | None = None
     genre: str = ""
     track_number: int | None = None
@@ -60,15 +68,16 @@ def _name_parts(path: Path) -> tuple[str, str]:
     return (artist.strip(), title.strip()) if sep else ("", stem.strip())
 
 
-def read_lyrics_file(path: Path) -> str:
-    """A sidecar or lyric-only file's text, decoded, or :class:`UnreadableFile`."""
+def read_lyrics_file(path: Path, roots: list[Path]) -> str:
+    """A sidecar or lyric-only file's text inside ``roots``, decoded, or :class:`UnreadableFile`."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_LYRICS_BYTES + 1)
+        data = read_confined(path, roots, limit=MAX_LYRICS_BYTES)
+    except NotInRoot:
+        raise UnreadableFile("not a regular file inside the folder (a link out of it?)") from None
+    except TooLarge:
+        raise UnreadableFile("larger than 2 MB: not a lyrics file") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from exc
-    if len(data) > MAX_LYRICS_BYTES:
-        raise UnreadableFile("larger than 2 MB: not a lyrics file")
     try:
         return decode_text(data).text
     except TextDecodeError as exc:
@@ -206,9 +215,11 @@ def _numbering_tags(audio: mutagen.FileType) -> dict:
     }
 
 
-def _apply_lrc_tags(track: FoundTrack) -> None:
-    """Fill what tags left empty from the lyrics' own [ti]/[ar]/[al]/[la] tags."""
-    tags = parse_lrc(track.lyrics_text).tags if track.lyrics_text else {}
+def _apply_lyrics_tags(track: FoundTrack) -> None:
+    """Fill what tags left empty from the lyrics' own [ti]/[ar]/[al]/[la] tags (or TTML's)."""
+    if not track.lyrics_text:
+        return
+    tags = read_lyrics(track.lyrics_text, fmt=track.lyrics_format, pronunciation=False).tags
     track.title = track.title or tags.get("ti", "")
     track.artist = track.artist or tags.get("ar", "")
     track.album = track.album or tags.get("al", "")
@@ -222,8 +233,14 @@ def _sidecar(audio_path: Path, lyric_files: dict[str, Path]) -> Path | None:
     return None
 
 
-def read_audio(path: Path, sidecar: Path | None) -> FoundTrack:
+def _format_of(path: Path) -> str:
+    return "ttml" if path.suffix.lower() == ".ttml" else "lrc"
+
+
+def read_audio(path: Path, sidecar: Path | None, roots: list[Path]) -> FoundTrack:
     """A track from an audio file, its tags, and its sidecar or embedded lyrics."""
+    if not inside(Path(os.path.realpath(path)), roots):
+        raise UnreadableFile("a link out of the folder (use --follow-links to import it)")
     try:
         audio = mutagen.File(path)
     except Exception as exc:  # mutagen raises many kinds for broken files
@@ -245,26 +262,39 @@ def read_audio(path: Path, sidecar: Path | None) -> FoundTrack:
     )
     if sidecar is not None:
         try:
-            track.lyrics_text = read_lyrics_file(sidecar)
+            track.lyrics_text = read_lyrics_file(sidecar, roots)
+            track.lyrics_format = _format_of(sidecar)
+            _apply_lyrics_tags(track)
             track.lyrics_source = f"sidecar {sidecar.suffix}"
-        except UnreadableFile as exc:
+        except (UnreadableFile, TtmlError) as exc:
+            track.lyrics_text, track.lyrics_format = "", "lrc"
             track.warnings.append(f"{sidecar.name}: {exc}; trying embedded lyrics")
     if not track.lyrics_text:
         text, source = _embedded_lyrics(audio)
-        track.lyrics_text, track.lyrics_source = normalise_text(text), source
-    _apply_lrc_tags(track)
+        if len(text) > MAX_LYRICS_BYTES:
+            track.warnings.append(f"embedded lyrics ({source}) longer than 2 MB: left out")
+        else:
+            track.lyrics_text, track.lyrics_source = normalise_text(text), source
+            _apply_lyrics_tags(track)
     track.title = track.title or title
     track.artist = track.artist or artist
     return track
 
 
-def read_lyrics_only(path: Path) -> FoundTrack:
-    """A track without audio from a lone ``.lrc`` / ``.txt`` file."""
+def read_lyrics_only(path: Path, roots: list[Path]) -> FoundTrack:
+    """A track without audio from a lone ``.ttml`` / ``.lrc`` / ``.txt`` file."""
     artist, title = _name_parts(path)
     track = FoundTrack(
-        source_path=path, title="", lyrics_text=read_lyrics_file(path), lyrics_source=f"file {path.suffix}"
+        source_path=path,
+        title="",
+        lyrics_text=read_lyrics_file(path, roots),
+        lyrics_source=f"file {path.suffix}",
+        lyrics_format=_format_of(path),
     )
-    _apply_lrc_tags(track)
+    try:
+        _apply_lyrics_tags(track)
+    except TtmlError as exc:
+        raise UnreadableFile(str(exc)) from exc
     track.title = track.title or title
     track.artist = track.artist or artist
     return track
@@ -276,38 +306,65 @@ class Entry:
 
     path: Path
     sidecar: Path | None = None
+    # The folders its files may be read from (the library, or / with --follow-links).
+    roots: tuple[Path, ...] = ()
+    # Why it cannot be imported at all (a file name that is not UTF-8), if so.
+    problem: str = ""
 
     def read(self) -> FoundTrack:
+        if self.problem:
+            raise UnreadableFile(self.problem)
         if self.path.suffix.lower() in AUDIO_SUFFIXES:
-            return read_audio(self.path, self.sidecar)
-        return read_lyrics_only(self.path)
+            return read_audio(self.path, self.sidecar, list(self.roots))
+        return read_lyrics_only(self.path, list(self.roots))
 
 
-def scan(folder: Path) -> list[Entry]:
-    """Every import unit under ``folder``, sorted by path; hidden files are skipped."""
+def _undecodable(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def scan(folder: Path, *, follow_links: bool = False) -> list[Entry]:
+    """Every import unit under ``folder``, sorted by path; hidden files are skipped.
+
+    Files are read only inside ``folder`` (links out of it are refused when
+    read) unless ``follow_links``; a file name that is not UTF-8 becomes an
+    entry that reports it.
+    """
+    roots = (Path("/"),) if follow_links else tuple(real_roots([folder]))
     audio: list[Path] = []
     lyric_files: dict[str, Path] = {}
+    entries: list[Entry] = []
     for path in sorted(folder.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
             continue
         suffix = path.suffix.lower()
-        if suffix in AUDIO_SUFFIXES:
+        if suffix not in AUDIO_SUFFIXES and suffix not in LYRIC_SUFFIXES:
+            continue
+        if _undecodable(path):
+            shown = os.fsencode(path).decode("utf-8", "replace")
+            entries.append(Entry(Path(shown), roots=roots, problem="the file name is not UTF-8: rename it"))
+        elif suffix in AUDIO_SUFFIXES:
             audio.append(path)
-        elif suffix in LYRIC_SUFFIXES:
+        else:
             lyric_files[str(path.with_suffix(suffix))] = path
-    entries = []
     used: set[Path] = set()
     for path in audio:
         sidecar = _sidecar(path, lyric_files)
         if sidecar is not None:
             used.add(sidecar)
-        entries.append(Entry(path, sidecar))
-    # A lone .txt beside a same-stem .lrc is a plain copy: the .lrc makes the track.
-    lone = [p for p in lyric_files.values() if p not in used]
-    stems_with_lrc = {p.with_suffix("") for p in lone if p.suffix.lower() == ".lrc"}
-    entries += [
-        Entry(p) for p in lone if p.suffix.lower() == ".lrc" or p.with_suffix("") not in stems_with_lrc
-    ]
+        entries.append(Entry(path, sidecar, roots))
+    # Lone lyric files sharing a stem are copies of one song: the richest format makes the track.
+    best: dict[Path, Path] = {}
+    for path in (p for p in lyric_files.values() if p not in used):
+        stem = path.with_suffix("")
+        rank = LYRIC_SUFFIXES.index(path.suffix.lower())
+        if stem not in best or rank < LYRIC_SUFFIXES.index(best[stem].suffix.lower()):
+            best[stem] = path
+    entries += [Entry(p, roots=roots) for p in best.values()]
     # Audio first, so a folder's songs get the lowest ids, then lyric-only files.
     return sorted(
         entries, key=lambda e: (e.sidecar is None and e.path.suffix.lower() in LYRIC_SUFFIXES, str(e.path))

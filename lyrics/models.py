@@ -6,9 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from lyrics.lrc import parse_lrc
-from lyrics.text import normalise_text
-
 
 class TrackQuerySet(models.QuerySet):
     def with_audio(self) -> TrackQuerySet:
@@ -38,8 +35,8 @@ class Track(models.Model):
     # Only ever set by the importer or staff, never from a request.
     audio_path = models.CharField(max_length=2048, blank=True)
 
-    # The lyrics as decoded text (UTF-8, LF, NFC) and as parsed lines:
-    # [{"index", "time_ms" (None when unsynced), "text", "words"?}].
+    # The lyrics as decoded text (UTF-8, LF, NFC), in their own format, and as
+    # parsed lines in the contract's "Rich lyrics" shape (lyrics.document.Line).
     lyrics_text = models.TextField(blank=True)
     lines = models.JSONField(default=list, blank=True)
     synced = models.BooleanField(default=False)
@@ -88,16 +85,6 @@ class Track(models.Model):
             return ""
         minutes, seconds = divmod(round(self.duration_ms / 1000), 60)
         return f"{minutes}:{seconds:02d}"
-
-    def set_lyrics(self, text: str, *, source: str) -> None:
-        """Store decoded lyrics text and its parsed lines (the caller saves)."""
-        text = normalise_text(text)
-        parsed = parse_lrc(text)
-        self.lyrics_text = text
-        self.lines = [line.as_dict() for line in parsed.lines]
-        self.synced = parsed.synced
-        self.offset_ms = parsed.offset_ms
-        self.lyrics_source = source if text else ""
 
     def urls(self) -> dict[str, str]:
         from project.routing import stream_url  # the routing table imports this module

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import project.converters  # noqa: F401  (registers <id:...>)
-from lyrics.views import catalog, lrclib, pages
+from lyrics.views import catalog, exports, lrclib, pages
 
 app_name = "lyrics"
 
@@ -9,6 +9,8 @@ app_name = "lyrics"
 urlpatterns = [
     path("", pages.library, name="library"),
     path("tracks/<id:track_id>/", pages.player, name="track-page"),
+    path("tracks/<id:track_id>/lyrics.lrc", exports.lyrics_lrc, name="track-lrc"),
+    path("tracks/<id:track_id>/lyrics.vtt", exports.lyrics_vtt, name="track-vtt"),
     path("api/tracks", catalog.track_list, name="api-tracks"),
     path("api/tracks/<id:track_id>", catalog.track_detail, name="api-track"),
     path("api/get", lrclib.get, name="lrclib-get"),

@@ -134,6 +134,8 @@ LYRICS_RETRY_MS = int(os.environ.get("LYRICS_RETRY_MS", "2000"))
 # Event streams older than this end at an event boundary with a randomised
 # retry:, and clients resume with Last-Event-ID (spreads long-lived load).
 LYRICS_STREAM_MAX_AGE_S = float(os.environ.get("LYRICS_STREAM_MAX_AGE_S", "3600"))
+# Generate the pronunciation layer (romanization) of Korean, Japanese and Chinese lines.
+LYRICS_PRONUNCIATION = env_bool("LYRICS_PRONUNCIATION", True)
 # Limits on open lyric streams (0 = no limit): past them, 503 / 429 with Retry-After.
 STREAMS_MAX_TOTAL = int(os.environ.get("STREAMS_MAX_TOTAL", "10000"))
 STREAMS_MAX_PER_CLIENT = int(os.environ.get("STREAMS_MAX_PER_CLIENT", "64"))

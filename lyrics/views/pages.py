@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from lyrics.models import Track
 
@@ -19,4 +20,14 @@ def player(request: HttpRequest, track_id: int) -> HttpResponse:
         track = Track.objects.get(pk=track_id)
     except Track.DoesNotExist:
         raise Http404("no such track") from None
-    return render(request, "lyrics/player.html", {"track": track, "track_json": track.detail()})
+    context = {
+        "track": track,
+        "track_json": track.detail(),
+        # The first voice is the lead; lines sung by any other are set apart.
+        "main_agent": track.agents[0]["id"] if track.agents else "",
+        "exports": {
+            "lrc": reverse("lyrics:track-lrc", args=[track.pk]),
+            "vtt": reverse("lyrics:track-vtt", args=[track.pk]),
+        },
+    }
+    return render(request, "lyrics/player.html", context)

@@ -38,40 +38,71 @@
   }
 
   // --- rendering (textContent only: lyrics are never parsed as HTML) ---
+  // The page arrives rendered by the server; this builds the same markup when
+  // the stream brings other lines (the lyrics were edited meanwhile).
+  const translationLang = lyricsBox.dataset.translationLang || "";
+  const pronunciationLang = lyricsBox.dataset.pronunciationLang || "";
+  const mainAgent = lyricsBox.dataset.mainAgent || "";
+
+  function span(className, text, lang) {
+    const element = document.createElement("span");
+    element.className = className;
+    element.textContent = text;
+    if (lang) element.lang = lang;
+    return element;
+  }
+
+  function wordSpans(words) {
+    return words.map((word) => {
+      const element = span("word", word.text);
+      element.dataset.time = String(word.time_ms);
+      return element;
+    });
+  }
+
+  function layerSpans(line) {
+    const spans = [];
+    if (line.translation) spans.push(span("translation", line.translation, translationLang));
+    if (line.pronunciation) spans.push(span("pronunciation", line.pronunciation, pronunciationLang));
+    return spans;
+  }
+
+  function lineItem(line) {
+    const item = document.createElement("li");
+    if (!synced) {
+      item.className = "text";
+      item.append(line.text || " ", ...layerSpans(line));
+      return item;
+    }
+    if (line.agent && line.agent !== mainAgent) item.className = "other-voice";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = line.text ? "line" : "line gap";
+    button.dataset.index = String(line.index);
+    button.dataset.time = String(line.time_ms);
+    if (line.agent) button.dataset.agent = line.agent;
+    const sung = span("sung-text", "");
+    if (line.words && line.words.length) sung.append(...wordSpans(line.words));
+    else sung.textContent = line.text || "♪";
+    button.append(sung);
+    if (line.background) {
+      const background = span("background", "");
+      if (line.background.words && line.background.words.length) background.append(...wordSpans(line.background.words));
+      else background.textContent = line.background.text;
+      button.append(background);
+    }
+    button.append(...layerSpans(line));
+    item.append(button);
+    return item;
+  }
+
   function render(document_) {
     // The server already rendered these lines: keep them (and the keyboard focus).
     if (JSON.stringify(document_.lines) === JSON.stringify(lines) && document_.synced === synced) return;
     lines = document_.lines;
     synced = document_.synced;
-    list.replaceChildren();
-    buttons = [];
-    for (const line of lines) {
-      const item = document.createElement("li");
-      if (synced) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = line.text ? "line" : "line gap";
-        button.dataset.index = String(line.index);
-        button.dataset.time = String(line.time_ms);
-        if (line.words && line.words.length) {
-          for (const word of line.words) {
-            const span = document.createElement("span");
-            span.className = "word";
-            span.dataset.time = String(word.time_ms);
-            span.textContent = word.text;
-            button.append(span);
-          }
-        } else {
-          button.textContent = line.text || "♪";
-        }
-        item.append(button);
-        buttons.push(button);
-      } else {
-        item.className = "text";
-        item.textContent = line.text || " ";
-      }
-      list.append(item);
-    }
+    list.replaceChildren(...lines.map(lineItem));
+    buttons = Array.from(list.querySelectorAll("button.line"));
     current = -1;
   }
 
@@ -107,6 +138,10 @@
     follow.hidden = true;
   }
 
+  function markWords(button, sung) {
+    for (const word of button.querySelectorAll(".word")) word.toggleAttribute("data-sung", sung);
+  }
+
   function highlight(index) {
     if (index === current) return;
     const previous = buttons[current];
@@ -118,6 +153,7 @@
     buttons.forEach((button, i) => {
       button.classList.toggle("past", i < index);
       button.classList.toggle("future", i > index);
+      if (i !== index) markWords(button, i < index);
     });
     const button = buttons[index];
     if (button) {
@@ -140,8 +176,9 @@
           const share = Math.min(1, Math.max(0, (ms - lines[index].time_ms) / Math.max(1, end - lines[index].time_ms)));
           button.style.setProperty("--gap-progress", share.toFixed(3));
         }
+        // Each word fills as it is sung (the contract's hook: data-sung).
         for (const word of button.querySelectorAll(".word")) {
-          word.classList.toggle("sung", Number(word.dataset.time) <= ms);
+          word.toggleAttribute("data-sung", Number(word.dataset.time) <= ms);
         }
       }
     }
@@ -244,6 +281,21 @@
     if (offsetMs === 0) window.localStorage.removeItem(offsetKey);
     else window.localStorage.setItem(offsetKey, String(offsetMs));
     showOffset();
+
+  // Layer toggles, remembered across songs: the layers stay in the page, hidden by a class.
+  for (const layer of ["translation", "pronunciation"]) {
+    const box = document.getElementById(`show-${layer}`);
+    if (!box) continue;
+    const key = `byeol.show.${layer}`;
+    const stored = window.localStorage.getItem(key);
+    if (stored !== null) box.checked = stored === "1";
+    const apply = () => {
+      lyricsBox.classList.toggle(`show-${layer}`, box.checked);
+      window.localStorage.setItem(key, box.checked ? "1" : "0");
+    };
+    box.addEventListener("change", apply);
+    apply();
+  }
   }
   const minus = document.getElementById("offset-minus");
   const plus = document.getElementById("offset-plus");

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lyrics.models import Track
+from lyrics.services import track_lyrics_set
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_undecodable_bytes_are_rejected(admin_client):
 
 def test_the_change_list_searches_lyrics_and_previews_them(admin_client):
     track = Track(title="Night")
-    track.set_lyrics("[00:01.00]<b>우리 노래</b>", source="test")
+    track_lyrics_set(track=track, text="[00:01.00]<b>우리 노래</b>", source="test", save=False)
     track.save()
     assert "Night" in admin_client.get("/admin/lyrics/track/", {"q": "우리"}).content.decode()
     page = admin_client.get(f"/admin/lyrics/track/{track.pk}/change/").content.decode()

@@ -3,6 +3,7 @@
 import pytest
 
 from lyrics.models import Track
+from lyrics.services import track_lyrics_set
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ def make(
     title: str, artist: str = "Byeol", lyrics: str = "[00:01.00]별빛\n[00:02.00]노래", **fields
 ) -> Track:
     track = Track(title=title, artist=artist, **fields)
-    track.set_lyrics(lyrics, source="test")
+    track_lyrics_set(track=track, text=lyrics, source="test", save=False)
     track.save()
     return track
 
@@ -74,13 +75,14 @@ def test_track_detail_has_lines_offset_and_language(client):
             "agent": None,
             "background": None,
             "translation": None,
-            "pronunciation": None,
+            "pronunciation": "byeol bit",
         }
     ]
     assert body["offset_ms"] == 200
     assert body["language"] == "ko"
     assert body["agents"] == []
     assert body["translation_language"] is None
+    assert body["pronunciation_script"] == "ko-Latn"
 
 
 def test_unknown_track_is_a_json_404(client):

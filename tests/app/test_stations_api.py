@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from lyrics.models import Track
+from lyrics.services import track_lyrics_set
 from stations.models import Station
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +20,7 @@ def station():
 @pytest.fixture
 def track():
     song = Track(title="Song", duration_ms=3000)
-    song.set_lyrics("[00:00.50]a\n[00:01.00]b", source="test")
+    track_lyrics_set(track=song, text="[00:00.50]a\n[00:01.00]b", source="test", save=False)
     song.save()
     return song
 

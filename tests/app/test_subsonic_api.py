@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from lyrics.models import Track
+from lyrics.services import track_lyrics_set
 from subsonic.accounts import account_password_set, api_key_create
 from subsonic.models import ApiKey, SubsonicAccount
 from subsonic.render import XML_NAMESPACE
@@ -38,7 +39,9 @@ def song() -> Track:
     track = Track(
         title="별빛 노래", artist="아이유", album="Palette", audio_path="/music/a.mp3", duration_ms=1500
     )
-    track.set_lyrics("[00:01.00]밤하늘에 작은 별 하나\n[00:05.00]조용히", source="test")
+    track_lyrics_set(
+        track=track, text="[00:01.00]밤하늘에 작은 별 하나\n[00:05.00]조용히", source="test", save=False
+    )
     track.save()
     return track
 

@@ -75,11 +75,12 @@ class Project:
         script = (
             "import json, sys\n"
             "from lyrics.models import Track\n"
+            "from lyrics.services import track_lyrics_set\n"
             "fields = json.loads(sys.stdin.read())\n"
             "text = fields.pop('lyrics_text', None)\n"
             "track = Track(**fields)\n"
             "if text is not None:\n"
-            "    track.set_lyrics(text, source='test')\n"
+            "    track_lyrics_set(track=track, text=text, source='test', save=False)\n"
             "track.save()\n"
             "print(track.pk)\n"
         )

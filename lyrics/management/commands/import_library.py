@@ -8,20 +8,25 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from lyrics.library import FoundTrack, UnreadableFile, iter_read, scan
-from lyrics.models import LibraryFolder, Track
+from lyrics.models import LibraryFolder
+from lyrics.services import track_import
+from lyrics.ttml import TtmlError
 
 HELP = """\
 Walk FOLDER and add or update one track per audio file (mp3, ogg, opus, flac,
-m4a, wav) and per lyric-only .lrc/.txt file.
+m4a, wav…) and per lyric-only .ttml/.lrc/.txt file.
 
-Lyrics come from a sidecar .lrc or .txt of the same stem (preferred) or from
+Lyrics come from a sidecar .ttml, .lrc or .txt of the same stem (preferred, in
+that order) or from
 the file itself (ID3 SYLT/USLT, Vorbis SYNCEDLYRICS/LYRICS/UNSYNCEDLYRICS,
 MP4 ©lyr). Text in any common encoding (UTF-8/16, CP949, Shift_JIS, GBK, Big5)
-is decoded once and stored as NFC UTF-8. Titles, artists and albums come from
-the tags, then the LRC [ti]/[ar]/[al] tags, then "Artist - Title" file names.
+is decoded once and stored as NFC UTF-8; word timings, voices, translations
+and (generated) romanization are read once into the lyric layers. Titles,
+artists and albums come from the tags, then the LRC [ti]/[ar]/[al] tags, then
+"Artist - Title" file names. Only files inside FOLDER are read: a symbolic
+link out of it is reported (--follow-links reads it).
 
 Re-running updates tracks in place (matched by file path); source files are
 never modified. Files that cannot be read are reported and skipped. The exit
@@ -31,43 +36,6 @@ Examples:
   python manage.py import_library ~/Music
   python manage.py import_library demo/library --dry-run
 """
-
-
-def _fields(found: FoundTrack) -> dict:
-    track = Track(
-        title=found.title[:500],
-        artist=found.artist[:500],
-        album=found.album[:500],
-        duration_ms=found.duration_ms,
-        language=found.language[:35],
-        audio_path=str(found.audio_path) if found.audio_path else "",
-        year=found.year,
-        genre=found.genre,
-        track_number=found.track_number,
-        disc_number=found.disc_number,
-    )
-    track.set_lyrics(found.lyrics_text, source=found.lyrics_source)
-    names = ["title", "artist", "album", "duration_ms", "language", "audio_path"]
-    names += ["lyrics_text", "lines", "synced", "offset_ms", "lyrics_source"]
-    names += ["year", "genre", "track_number", "disc_number"]
-    return {name: getattr(track, name) for name in names}
-
-
-def save_track(found: FoundTrack) -> str:
-    """Create or update the Track for ``found``: "added", "updated" or "unchanged"."""
-    fields = _fields(found)
-    with transaction.atomic():
-        track = Track.objects.select_for_update().filter(source_path=str(found.source_path)).first()
-        if track is None:
-            Track.objects.create(source_path=str(found.source_path), **fields)
-            return "added"
-        changed = [name for name, value in fields.items() if getattr(track, name) != value]
-        if not changed:
-            return "unchanged"
-        for name in changed:
-            setattr(track, name, fields[name])
-        track.save(update_fields=[*changed, "updated_at"])
-        return "updated"
 
 
 class Command(BaseCommand):
@@ -82,14 +50,25 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path, help="the music folder to walk")
         parser.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
         parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+        parser.add_argument(
+            "--follow-links",
+            action="store_true",
+            help="also read files that symbolic links point to outside FOLDER (off: they are reported)",
+        )
 
     def handle(
-        self, *args: object, folder: Path, dry_run: bool, no_progress: bool, **options: object
+        self,
+        *args: object,
+        folder: Path,
+        dry_run: bool,
+        no_progress: bool,
+        follow_links: bool,
+        **options: object,
     ) -> None:
         folder = folder.expanduser().resolve()
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder")
-        entries = scan(folder)
+        entries = scan(folder, follow_links=follow_links)
         if not entries:
             raise CommandError(f"no audio or lyric files under {folder}")
 
@@ -105,18 +84,14 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         sources: Counter[str] = Counter()
         for entry, found in results:
-            name = entry.path.relative_to(folder)
+            name = entry.path.relative_to(folder) if entry.path.is_relative_to(folder) else entry.path
             if isinstance(found, UnreadableFile):
                 counts["failed"] += 1
                 self._say(bar, self.style.ERROR(f"could not read {name}: {found}"))
             else:
                 for warning in found.warnings:
                     self._say(bar, self.style.WARNING(f"{name}: {warning}"))
-                outcome = "would import" if dry_run else save_track(found)
-                counts[outcome] += 1
-                sources[found.lyrics_source or "no lyrics"] += 1
-                if options.get("verbosity", 1) >= 2:
-                    self._say(bar, f"{outcome}: {name} ({found.lyrics_source or 'no lyrics'})")
+                self._store(found, name, dry_run=dry_run, bar=bar, counts=counts, sources=sources, **options)
             if bar is not None:
                 bar.update()
         if bar is not None:
@@ -130,6 +105,28 @@ class Command(BaseCommand):
         )
         if imported == 0:
             raise CommandError("nothing could be imported")
+
+    def _store(
+        self,
+        found: FoundTrack,
+        name: object,
+        *,
+        dry_run: bool,
+        bar: object,
+        counts: Counter[str],
+        sources: Counter[str],
+        **options: object,
+    ) -> None:
+        try:
+            outcome = "would import" if dry_run else track_import(found)
+        except TtmlError as exc:
+            counts["failed"] += 1
+            self._say(bar, self.style.ERROR(f"could not read the lyrics of {name}: {exc}"))
+            return
+        counts[outcome] += 1
+        sources[found.lyrics_source or "no lyrics"] += 1
+        if int(options.get("verbosity", 1)) >= 2:  # type: ignore[call-overload]
+            self._say(bar, f"{outcome}: {name} ({found.lyrics_source or 'no lyrics'})")
 
     def _say(self, bar: object, message: str) -> None:
         if bar is not None:
