@@ -92,7 +92,8 @@ def starlight_song() -> Song:
             lrc.append(stamp + english)
             cues.append(Cue(float(seconds), re.sub(r"<[^>]*>", "", korean).strip(), "ko"))
             cues.append(Cue(float(seconds + 4), english, "en"))
-    return Song("Byeol Demo - 별빛 노래", "별빛 노래 (Starlight Song)", 48, ".lrc", "\n".join(lrc) + "\n", cues)
+    sidecar = "\n".join(lrc) + "\n"
+    return Song("Byeol Demo - 별빛 노래", "별빛 노래 (Starlight Song)", 48, ".lrc", sidecar, cues)
 
 
 # --- 둘이서 (Duet): two voices, word timings, background vocals, TTML --------------------

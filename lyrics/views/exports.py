@@ -1,4 +1,4 @@
-"""The lyrics as files: ``/tracks/<id>/lyrics.lrc`` and ``/tracks/<id>/lyrics.vtt`` (contract: "Rich lyrics")."""
+"""The lyrics as files: `/tracks/<id>/lyrics.lrc` and `/tracks/<id>/lyrics.vtt` (contract: "Rich lyrics")."""
 
 from __future__ import annotations
 

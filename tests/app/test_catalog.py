@@ -104,6 +104,21 @@ def test_library_page_lists_and_searches_tracks(client):
 def test_player_page_renders_lines_as_buttons(client):
     track = make("별빛 노래", audio_path="/music/a.mp3")
     page = client.get(f"/tracks/{track.pk}/").content.decode()
-    assert '<button type="button" class="line" data-index="0" data-time="1000">별빛</button>' in page
+    assert '<button type="button" class="line" data-index="0" data-time="1000">' in page
+    assert '<span class="sung-text">별빛</span>' in page
     assert f'src="/tracks/{track.pk}/audio"' in page
     assert client.get("/tracks/424242/").status_code == 404
+
+
+def test_player_page_renders_words_translation_and_pronunciation(client):
+    lyrics = (
+        "[00:01.00]<00:01.00>밤하늘에 <00:02.00>별\n[00:01.00]Stars at night\n"
+        "[00:04.00]<00:04.00>작은 <00:05.00>별"
+    )
+    track = make("별", lyrics=lyrics, audio_path="/music/a.mp3")
+    page = client.get(f"/tracks/{track.pk}/").content.decode()
+    assert page.count('class="word"') == 4
+    assert '<span class="word" data-time="2000">별</span>' in page
+    assert '<span class="translation" lang="en">Stars at night</span>' in page
+    assert '<span class="pronunciation" lang="ko-Latn">bamhaneure byeol</span>' in page
+    assert f'href="/tracks/{track.pk}/lyrics.vtt"' in page
