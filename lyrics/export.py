@@ -51,7 +51,12 @@ def to_lrc(lines: list[dict], *, words: bool = True, translations: bool = False)
     one time in different scripts, which it reads as dual-language pairs.
     """
     if not any(line.get("time_ms") is not None for line in lines):
-        return "\n".join(line["text"] for line in lines)
+        rows = []
+        for line in lines:
+            rows.append(line["text"])
+            if translations and line.get("translation"):
+                rows.append(line["translation"])
+        return "\n".join(rows)
     out = []
     for line in lines:
         if line.get("time_ms") is None:

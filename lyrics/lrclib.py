@@ -27,11 +27,16 @@ def normalise_name(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _untimed(lines: list[dict]) -> list[dict]:
+    return [{**line, "time_ms": None} for line in lines]
+
+
 def as_lrclib(track: object) -> dict:
     """A track in LRCLIB's JSON shape."""
     lines = track.lines  # type: ignore[attr-defined]
-    plain = "\n".join(line["text"] for line in lines) if lines else None
-    synced = to_lrc(lines, words=False) if track.synced and lines else None  # type: ignore[attr-defined]
+    # Translations stay in, in the dual-language convention, as in the file they came from.
+    plain = to_lrc(_untimed(lines), translations=True) if lines else None
+    synced = to_lrc(lines, words=False, translations=True) if track.synced and lines else None  # type: ignore[attr-defined]
     duration_ms = track.duration_ms  # type: ignore[attr-defined]
     return {
         "id": track.pk,  # type: ignore[attr-defined]

@@ -24,11 +24,13 @@ def _track(track_id: int) -> Track | None:
 
 
 def lyrics_lrc(request: HttpRequest, track_id: int) -> HttpResponseBase:
-    """LRC with the offset applied and ``<mm:ss.xx>`` word stamps where known."""
+    """LRC with the offset applied, ``<mm:ss.xx>`` word stamps where known, translations dual-language."""
     track = _track(track_id)
     if track is None:
         return json_error(404, "no such track", track_id=track_id).as_response()
-    return _download(to_lrc(track.lines), "text/plain; charset=utf-8", f"{track.title}.lrc")
+    return _download(
+        to_lrc(track.lines, translations=True), "text/plain; charset=utf-8", f"{track.title}.lrc"
+    )
 
 
 def lyrics_vtt(request: HttpRequest, track_id: int) -> HttpResponseBase:

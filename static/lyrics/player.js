@@ -281,6 +281,12 @@
     if (offsetMs === 0) window.localStorage.removeItem(offsetKey);
     else window.localStorage.setItem(offsetKey, String(offsetMs));
     showOffset();
+  }
+  const minus = document.getElementById("offset-minus");
+  const plus = document.getElementById("offset-plus");
+  if (minus) minus.addEventListener("click", () => nudge(-500));
+  if (plus) plus.addEventListener("click", () => nudge(500));
+  showOffset();
 
   // Layer toggles, remembered across songs: the layers stay in the page, hidden by a class.
   for (const layer of ["translation", "pronunciation"]) {
@@ -296,12 +302,6 @@
     box.addEventListener("change", apply);
     apply();
   }
-  }
-  const minus = document.getElementById("offset-minus");
-  const plus = document.getElementById("offset-plus");
-  if (minus) minus.addEventListener("click", () => nudge(-500));
-  if (plus) plus.addEventListener("click", () => nudge(500));
-  showOffset();
 
   if (audio) {
     audio.addEventListener("play", openStream);

@@ -9,7 +9,7 @@ from tests.support.servers import ROOT, Project, free_port, start_daphne
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 ARTIFACTS = ROOT / "artifacts"
-# The demo's synced Korean/English song: lines at 1, 5, 9, 13, 17 (gap), 21, 25, 29 … s
+# The demo's synced Korean song with English translations: lines at 1, 9, 17 (gap), 21, 29, 37, 45 (gap) s
 SONG = "별빛"
 
 
@@ -48,17 +48,17 @@ def test_playing_highlights_each_line_within_150_ms_of_its_timestamp(demo_server
             if (active) window.highlights.push([Number(active.dataset.index), audio.currentTime * 1000]);
           }).observe(document.getElementById('lines'),
                      {subtree: true, attributes: true, attributeFilter: ['aria-current']});
-          audio.currentTime = 4.3;
+          audio.currentTime = 16.3;
           return audio.play();
         }"""
     )
-    page.wait_for_function("() => window.highlights.some(([index]) => index === 2)", timeout=15_000)
+    page.wait_for_function("() => window.highlights.some(([index]) => index === 3)", timeout=15_000)
     highlights = page.evaluate("window.highlights")
-    times = {1: 5000, 2: 9000}
+    times = {2: 17000, 3: 21000}
     for index, at_ms in highlights:
         if index in times:
             assert 0 <= at_ms - times[index] <= 150, (index, at_ms)
-    assert {index for index, _ in highlights} >= {1, 2}
+    assert {index for index, _ in highlights} >= {2, 3}
 
 
 def test_a_seek_moves_the_highlight_and_reopens_the_stream_there(demo_server, page):
@@ -66,21 +66,21 @@ def test_a_seek_moves_the_highlight_and_reopens_the_stream_there(demo_server, pa
     page.evaluate("document.getElementById('audio').play()")
     page.wait_for_function("() => document.body.dataset.streamUrl !== undefined")
     page.evaluate("document.getElementById('audio').currentTime = 21.4")
-    page.wait_for_function("() => window.byeolPlayer.current === 5", timeout=5_000)
+    page.wait_for_function("() => window.byeolPlayer.current === 3", timeout=5_000)
     page.wait_for_function("() => /at=21[34]\\d\\d/.test(document.body.dataset.streamUrl)", timeout=5_000)
-    page.wait_for_function("() => window.byeolPlayer.streamLine === 5", timeout=5_000)
-    assert page.locator("button.line[aria-current=true]").inner_text() == "바람이 불어와도"
+    page.wait_for_function("() => window.byeolPlayer.streamLine === 3", timeout=5_000)
+    assert page.locator("button.line[aria-current=true] .sung-text").inner_text() == "바람이 불어와도"
 
 
 def test_clicking_a_line_seeks_the_audio_there(demo_server, page):
     open_player(page, demo_server)
-    page.locator("button.line[data-index='7']").click()
-    page.wait_for_function("() => window.byeolPlayer.current === 7", timeout=5_000)
+    page.locator("button.line[data-index='4']").click()
+    page.wait_for_function("() => window.byeolPlayer.current === 4", timeout=5_000)
     position = page.evaluate("document.getElementById('audio').currentTime")
     assert 29.0 <= position < 30.5
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # the line before, from the keyboard
-    page.wait_for_function("() => window.byeolPlayer.current === 6", timeout=5_000)
+    page.wait_for_function("() => window.byeolPlayer.current === 3", timeout=5_000)
 
 
 def test_the_page_survives_a_server_restart_mid_song(tmp_path, page):
@@ -118,7 +118,7 @@ def test_screenshots_of_the_player_mid_song(demo_server, page, name, width, heig
     page.evaluate(
         "document.getElementById('audio').currentTime = 29.9; document.getElementById('audio').play()"
     )
-    page.wait_for_function("() => window.byeolPlayer.current === 7", timeout=5_000)
+    page.wait_for_function("() => window.byeolPlayer.current === 4", timeout=5_000)
     page.wait_for_timeout(700)  # let the smooth scroll settle
     ARTIFACTS.mkdir(exist_ok=True)
     path = Path(ARTIFACTS / f"player-{name}.png")

@@ -190,7 +190,7 @@ def test_the_station_page_plays_in_step_and_shows_the_current_line(tmp_path, pag
         page.wait_for_function(
             "() => document.getElementById('current-line').textContent.length > 0", timeout=10_000
         )
-        assert page.locator("#current-line").inner_text() == "A small star in the night sky"
+        assert page.locator("#current-line").inner_text() == "밤하늘에 작은 별 하나"
         page.locator("#listen").click()
         page.wait_for_function(
             "() => !window.byeolStation.audio.paused && window.byeolStation.audio.readyState >= 3"
