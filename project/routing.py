@@ -25,6 +25,7 @@ urlpatterns = [
     path("music/text", Guarded(endpoints.music_text), name="music-text"),
     path("music/audio", Guarded(endpoints.music_audio), name="music-audio"),
     path("stations/<slug:slug>/events", Guarded(station_endpoints.station_events), name="station-events"),
+    path("stations/<slug:slug>/text", Guarded(station_endpoints.station_text), name="station-text"),
 ]
 
 

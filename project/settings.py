@@ -234,3 +234,5 @@ SUBSONIC_AUTH_FAILURES = int(os.environ.get("SUBSONIC_AUTH_FAILURES", "10"))
 SUBSONIC_AUTH_WINDOW_S = int(os.environ.get("SUBSONIC_AUTH_WINDOW_S", "300"))
 # How long a process keeps the album list built from the tracks' tags (subsonic/catalog.py).
 SUBSONIC_LIBRARY_CACHE_S = float(os.environ.get("SUBSONIC_LIBRARY_CACHE_S", "30"))
+# Fault injection for tests only: seconds between a clock step's commit and its publish.
+STATIONS_FAULT_PUBLISH_DELAY_S = float(os.environ.get("STATIONS_FAULT_PUBLISH_DELAY_S", "0"))

@@ -1,50 +1,53 @@
-"""What listeners are told, as django-eventstream events on the station's channel."""
+"""What listeners are told: the payloads of a station's ``track``, ``line`` and ``queue`` events."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
-from django_eventstream import send_event
 
-from lyrics.streams import line_at
 from stations.models import Station
+from stations.publish import announce
+
+# The queue event lists this many tracks to come (the queue itself may hold more).
+UP_NEXT = 50
 
 
-def position_ms(station: Station, *, now=None) -> int:  # type: ignore[no-untyped-def]
+def position_ms(station: Station, *, now: datetime | None = None) -> int:
     if station.started_at is None:
         return 0
     return max(0, int(((now or timezone.now()) - station.started_at).total_seconds() * 1000))
 
 
-def track_event(station: Station, *, now=None) -> dict:  # type: ignore[no-untyped-def]
+def track_event(station: Station) -> dict[str, object]:
     track = station.current_track
     assert track is not None
+    assert station.started_at is not None
     return {
         "track": track.summary(),
         "audio_url": track.urls()["audio"] if track.has_audio else None,
         "started_at": station.started_at.isoformat(),
-        "position_ms": position_ms(station, now=now),
+        "position_ms": position_ms(station),
         "synced": track.synced,
     }
 
 
-def line_event(station: Station, index: int) -> dict:
+def line_event(station: Station, index: int) -> dict[str, object]:
     track = station.current_track
     assert track is not None
     return {**track.lines[index], "track_id": track.pk}
 
 
-def snapshot(station: Station) -> list[tuple[str, dict]]:
-    """The events a listener joining now needs at once: the track, its current line."""
-    if not station.playing or station.current_track is None:
-        return [("stop", {})]
-    now = timezone.now()
-    events = [("track", track_event(station, now=now))]
-    index = line_at(station.current_track.lines, position_ms(station, now=now))
-    if index >= 0:
-        events.append(("line", line_event(station, index)))
-    return events
+def queue_event(station: Station) -> dict[str, object]:
+    entries = list(station.queue.select_related("track")[:UP_NEXT])
+    return {
+        "playing": station.playing,
+        "loop": station.loop,
+        "length": station.queue.count(),
+        "up_next": [{"entry": entry.pk, "track": entry.track.summary()} for entry in entries],
+    }
 
 
-def send(station: Station, event_type: str, data: dict) -> None:
-    """Store and publish one event (sync: django-eventstream's send_event is)."""
-    send_event(station.channel, event_type, data)
+def announce_queue(station: Station) -> None:
+    """Tell listeners what comes next (stored now, published when the transaction commits)."""
+    announce(station.channel, "queue", queue_event(station))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import Callable
 from urllib.parse import quote
@@ -26,15 +27,16 @@ from django_eventstream.storage import EventDoesNotExist
 from django_eventstream.utils import get_storage
 from gripcontrol import Channel, create_grip_channel_header, parse_grip_uri, validate_sig
 
-from lyrics.endpoints import endpoint, query_of
-from lyrics.lyric_streams import reconnect_soon
-from project.answers import SSE_HEADERS, PreparedStream, json_error, send_prepared
+from lyrics.endpoints import BadRequest, endpoint, query_of
+from lyrics.lyric_streams import TEXT_LAYERS, reconnect_soon, text_line
+from project.answers import EVENT_STREAM, SSE_HEADERS, TEXT, PreparedStream, json_error, send_prepared
 from project.asgi_types import Message, Receive, Scope, Send, header
 from project.clients import scope_client
 from project.limits import open_streams
-from stations.fanout import Connection, encode_stored, fanout_for
+from stations.fanout import Connection, Encoder, encode_stored, fanout_for
 from stations.models import Station
 
+MAX_SLUG_CHARS = 50
 # More missed events than this and a listener is opened afresh instead.
 MAX_REPLAY = 200
 KEEP_ALIVE_S = 20
@@ -75,8 +77,8 @@ def _join_now(slug: str, last_id: int | None) -> tuple[str, list[Event], int] | 
             if len(missed) < MAX_REPLAY:
                 return station.channel, missed, max([last_id, *(e.id for e in missed)])
     opening = [_with_position(event) for event in storage.opening(station.channel)]
-    if not opening:
-        opening = [Event(station.channel, "stop", "{}")]
+    if not any(event.type in ("track", "stop") for event in opening):
+        opening.insert(0, Event(station.channel, "stop", "{}"))
     return station.channel, opening, current
 
 
@@ -90,8 +92,30 @@ def _opening_bytes(events: list[Event], *, retry: bool) -> bytes:
     return body
 
 
-def _start(headers: dict[str, str]) -> Message:
-    fields = {"content-type": "text/event-stream; charset=utf-8", "x-content-type-options": "nosniff"}
+@functools.cache
+def text_encoder(show: tuple[str, ...]) -> Encoder:
+    """What the ``curl -N`` view prints for each event (one encoder per set of layers asked for)."""
+
+    def encode(event: Event | None) -> bytes:
+        if event is None:
+            # Idle: a lone carriage return keeps proxies from closing the connection
+            # and shows nothing on a terminal (the cursor is at a line's start already).
+            return b"\r"
+        if event.type == "line":
+            return text_line(json.loads(str(event.data)), show)
+        if event.type == "track":
+            track = json.loads(str(event.data))["track"]
+            artist = f" — {track['artist']}" if track.get("artist") else ""
+            return f"Now playing: {track['title']}{artist}\n".encode()
+        if event.type == "stop":
+            return b"Not playing.\n"
+        return b""
+
+    return encode
+
+
+def _start(headers: dict[str, str], content_type: str = "text/event-stream; charset=utf-8") -> Message:
+    fields = {"content-type": content_type, "x-content-type-options": "nosniff"}
     fields.update((name.lower(), value) for name, value in headers.items())
     return {
         "type": "http.response.start",
@@ -105,13 +129,15 @@ def _paused(scope: Scope) -> Callable[[], bool]:
     return paused if paused is not None else (lambda: False)
 
 
-async def _listen(scope: Scope, receive: Receive, send: Send, slug: str, last_id_header: str | None) -> None:
+async def _listen(
+    scope: Scope, receive: Receive, send: Send, slug: str, last_id_header: str | None, *, text: Encoder | None
+) -> None:
     with open_streams.reserve(scope_client(scope)) as refusal:
         if refusal is not None:
             await send_prepared(refusal, receive, send, head=scope["method"] == "HEAD")
             return
         channel = Station(slug=slug).channel
-        connection = Connection(send, _paused(scope))
+        connection = Connection(send, _paused(scope), text or encode_stored)
         # Attach before reading the opening: an event sent meanwhile waits, and is
         # written after it unless the opening already had it.
         fanout = fanout_for(channel)
@@ -122,11 +148,14 @@ async def _listen(scope: Scope, receive: Receive, send: Send, slug: str, last_id
                 await send_prepared(json_error(404, "no such station"), receive, send)
                 return
             _channel, opening, newest = joined
-            await send(_start(SSE_HEADERS))
+            await send(_start(SSE_HEADERS, TEXT if text else EVENT_STREAM))
             if scope["method"] == "HEAD":
                 await send({"type": "http.response.body", "body": b""})
                 return
-            await connection.write(_opening_bytes(opening, retry=True))
+            if text is None:
+                await connection.write(_opening_bytes(opening, retry=True))
+            else:
+                await connection.write(b"".join(text(event) for event in opening) or b"\r")
             await connection.go_live(after=newest)
             await _until_gone(receive, connection)
         except asyncio.CancelledError:
@@ -216,11 +245,24 @@ async def _grip_answer(scope: Scope, slug: str) -> PreparedStream:
 async def station_events(scope: Scope, receive: Receive, send: Send) -> None:
     """``GET /stations/<slug>/events``: the opening, then every event of the station as it comes."""
     slug = scope["url_route"]["kwargs"]["slug"]
-    if len(slug) > 50:
+    if len(slug) > MAX_SLUG_CHARS:
         await send_prepared(json_error(404, "no such station"), receive, send)
         return
     if grip_proxied(scope):
         await send_prepared(await _grip_answer(scope, slug), receive, send, head=scope["method"] == "HEAD")
         return
     last_id = header(scope, b"last-event-id") or query_of(scope).get("lastEventId")
-    await _listen(scope, receive, send, slug, last_id)
+    await _listen(scope, receive, send, slug, last_id, text=None)
+
+
+@endpoint
+async def station_text(scope: Scope, receive: Receive, send: Send) -> None:
+    """``GET /stations/<slug>/text``: the ``curl -N`` view, a line for each track and each lyric line."""
+    slug = scope["url_route"]["kwargs"]["slug"]
+    if len(slug) > MAX_SLUG_CHARS:
+        await send_prepared(json_error(404, "no such station"), receive, send)
+        return
+    show = tuple(name for name in query_of(scope).get("show", "")[:40].split(",") if name)
+    if any(name not in TEXT_LAYERS for name in show):
+        raise BadRequest("show takes translation and/or pronunciation, separated by a comma")
+    await _listen(scope, receive, send, slug, None, text=text_encoder(show))

@@ -48,8 +48,16 @@ def event_id(channel: str, eid: int) -> str:
     return f"{quote(channel)}:{eid}"
 
 
-def encode_stored(event: Event) -> bytes:
-    """A stored event as the bytes a listener gets (its data is already JSON text)."""
+# An encoder turns a stored event (None: a heartbeat while idle) into what one
+# kind of connection receives; the fan-out runs each encoder once per event.
+Encoder = Callable[[Event | None], bytes]
+
+
+def encode_stored(event: Event | None) -> bytes:
+    """A stored event as Server-Sent Events bytes (its data is already JSON text); None: a heartbeat."""
+    if event is None:
+        # Idle: a comment keeps proxies from closing quiet connections.
+        return encode_comment()
     return encode_event(
         str(event.data), event=event.type, id=event_id(event.channel, event.id) if event.id else None
     )
@@ -58,12 +66,16 @@ def encode_stored(event: Event) -> bytes:
 class Connection:
     """One listener's response, as the fan-out writes to it."""
 
-    def __init__(self, send: Send, paused: Callable[[], bool]) -> None:
+    def __init__(self, send: Send, paused: Callable[[], bool], encoder: Encoder = encode_stored) -> None:
         self._send = send
         self._paused = paused
-        # Until the opening is written, live events wait here with their ids.
+        self.encoder = encoder
+        # Until the opening is written, live events wait here.
         self.opening = True
         self.pending: list[tuple[int | None, bytes]] = []
+        # The newest event id written: idempotent by id, so an event published
+        # twice (a clock that took over publishes the latest again) is written once.
+        self.last_eid = 0
         self.backlog: deque[bytes] = deque()
         self.drain: asyncio.Task[None] | None = None
         self.gone = asyncio.Event()
@@ -76,6 +88,12 @@ class Connection:
         """Queue ``body``, or return the write to await now (it does not wait on daphne)."""
         if self.opening:
             self.pending.append((eid, body))
+            return None
+        if eid is not None:
+            if eid <= self.last_eid:
+                return None
+            self.last_eid = eid
+        if not body:
             return None
         if self.backlog or self._paused():
             self.backlog.append(body)
@@ -98,9 +116,13 @@ class Connection:
 
     async def go_live(self, *, after: int) -> None:
         """Write what arrived during the opening (newer than ``after``), then take events as they come."""
+        self.last_eid = after
         while self.pending:
             eid, body = self.pending.pop(0)
-            if eid is None or eid > after:
+            if eid is not None and eid <= self.last_eid:
+                continue
+            self.last_eid = eid or self.last_eid
+            if body:
                 await self.write(body)
         self.opening = False
 
@@ -113,9 +135,8 @@ class ChannelFanout(Listener):  # type: ignore[misc]
         self.channel = channel
         self.channels = {channel}
         self.connections: set[Connection] = set()
-        self.queue: deque[tuple[int | None, bytes]] = deque()
+        self.queue: deque[tuple[int | None, Event | None]] = deque()
         self.ready = asyncio.Event()
-        self.last_eid = 0
         self.assign_loop()
         self.writer = asyncio.ensure_future(self._write_forever())
 
@@ -136,11 +157,7 @@ class ChannelFanout(Listener):  # type: ignore[misc]
         for item in items:
             # Ids come as strings through Redis, as integers in-process.
             eid = int(item.id) if item.id is not None else None
-            # Idempotent by id: a clock that took over may publish an event again.
-            if eid is not None and eid <= self.last_eid:
-                continue
-            self.last_eid = eid or self.last_eid
-            self.queue.append((eid, encode_stored(Event(item.channel, item.type, item.data, id=eid))))
+            self.queue.append((eid, Event(item.channel, item.type, item.data, id=eid)))
         self.ready.set()
 
     async def _write_forever(self) -> None:
@@ -151,16 +168,19 @@ class ChannelFanout(Listener):  # type: ignore[misc]
                 await asyncio.wait_for(self.ready.wait(), max(0.0, next_beat - loop.time()))
             self.ready.clear()
             if not self.queue and loop.time() >= next_beat:
-                # Idle: a comment keeps proxies from closing quiet connections.
-                self.queue.append((None, encode_comment()))
+                self.queue.append((None, None))
             while self.queue:
-                eid, body = self.queue.popleft()
-                await self._write_all(eid, body)
+                eid, event = self.queue.popleft()
+                await self._write_all(eid, event)
                 next_beat = loop.time() + HEARTBEAT_S
 
-    async def _write_all(self, eid: int | None, body: bytes) -> None:
+    async def _write_all(self, eid: int | None, event: Event | None) -> None:
+        encoded: dict[Encoder, bytes] = {}
         for connection in list(self.connections):
             try:
+                body = encoded.get(connection.encoder)
+                if body is None:
+                    body = encoded[connection.encoder] = connection.encoder(event)
                 write = connection.push(eid, body)
                 if write is not None:
                     await write
@@ -189,6 +209,11 @@ def fanout_for(channel: str) -> ChannelFanout:
     return fanout
 
 
+def listeners_by_channel() -> dict[str, int]:
+    """How many listeners this process holds on each channel (channels it served at all)."""
+    return {channel: len(fanout.connections) for channel, fanout in _fanouts.items()}
+
+
 def listeners_here() -> int:
     """How many station listeners this process holds."""
-    return sum(len(fanout.connections) for fanout in _fanouts.values())
+    return sum(listeners_by_channel().values())

@@ -13,6 +13,8 @@ class Station(models.Model):
     name = models.CharField(max_length=200)
 
     playing = models.BooleanField(default=False)
+    # Play the queue round and round: a track that ends goes to the back of the queue.
+    loop = models.BooleanField(default=False)
     current_track = models.ForeignKey(
         Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -20,16 +20,17 @@ import socket
 import uuid
 from datetime import timedelta
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
+from stations import listeners
 from stations.clock import run_clock
 from stations.control import GROUP
 from stations.models import Station
+from stations.publish import announce
 
 log = logging.getLogger("byeol.stations")
 
@@ -42,35 +43,29 @@ class Supervisor:
 
     def claim(self) -> set[str]:
         """Take or renew the leases of stations that need a clock; return those held."""
-        try:
-            now = timezone.now()
-            until = now + timedelta(seconds=settings.STATIONS_LEASE_S)
-            needing = Station.objects.filter(Q(playing=True) | Q(stop_announced=False))
-            free = (
-                Q(clock_holder=self.holder) | Q(clock_expires_at__isnull=True) | Q(clock_expires_at__lt=now)
+        now = timezone.now()
+        until = now + timedelta(seconds=settings.STATIONS_LEASE_S)
+        needing = Station.objects.filter(Q(playing=True) | Q(stop_announced=False))
+        free = Q(clock_holder=self.holder) | Q(clock_expires_at__isnull=True) | Q(clock_expires_at__lt=now)
+        held = set()
+        for slug in needing.values_list("slug", flat=True):
+            taken = Station.objects.filter(free, slug=slug).update(
+                clock_holder=self.holder, clock_expires_at=until
             )
-            held = set()
-            for slug in needing.values_list("slug", flat=True):
-                taken = Station.objects.filter(free, slug=slug).update(
-                    clock_holder=self.holder, clock_expires_at=until
-                )
-                if taken:
-                    held.add(slug)
-            Station.objects.filter(clock_holder=self.holder, playing=False, stop_announced=True).update(
-                clock_holder="", clock_expires_at=None
-            )
-            return held
-        finally:
-            for conn in connections.all(initialized_only=True):
-                if not conn.in_atomic_block:
-                    conn.close()
+            if taken:
+                held.add(slug)
+        Station.objects.filter(clock_holder=self.holder, playing=False, stop_announced=True).update(
+            clock_holder="", clock_expires_at=None
+        )
+        return held
 
     async def run(self) -> None:
         listener = asyncio.ensure_future(self._listen())
+        counter = asyncio.ensure_future(self.count_listeners())
         try:
             while True:
                 try:
-                    held = await sync_to_async(self.claim, thread_sensitive=False)()
+                    held = await database_sync_to_async(self.claim, thread_sensitive=False)()
                 except Exception:  # a database hiccup must not stop every clock for good
                     log.exception("station leases could not be renewed")
                     held = set(self.clocks)
@@ -91,8 +86,27 @@ class Supervisor:
                     await asyncio.wait_for(self.kick.wait(), settings.STATIONS_LEASE_S / 3)
         finally:
             listener.cancel()
+            counter.cancel()
             for task, _ in self.clocks.values():
                 task.cancel()
+
+    async def count_listeners(self) -> None:
+        """Report this process's listeners; for the stations it clocks, announce the total when it changes."""
+        announced: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(listeners.REPORT_S)
+            try:
+                await listeners.report()
+                for slug in list(self.clocks):
+                    channel = Station(slug=slug).channel
+                    count = await listeners.total(channel)
+                    if announced.get(slug) != count:
+                        await database_sync_to_async(announce, thread_sensitive=False)(
+                            channel, "listeners", {"count": count}
+                        )
+                        announced[slug] = count
+            except Exception:  # Redis or the database away for a moment: try again next round
+                log.exception("station listeners could not be counted")
 
     async def _listen(self) -> None:
         layer = get_channel_layer()
