@@ -76,8 +76,19 @@ def media_type(path: str | Path) -> str:
     return MEDIA_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
+# No file has 10**18 bytes: a longer number means "past the end", read without int().
+MAX_POSITION_DIGITS = 18
+_FAR = 10**MAX_POSITION_DIGITS
+
+
 def _digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
+
+
+def _position(text: str) -> int:
+    """A byte position, bounded before it is parsed (anything longer is one past any file)."""
+    digits = text.lstrip("0") or "0"
+    return _FAR if len(digits) > MAX_POSITION_DIGITS else int(digits)
 
 
 def parse_range(header: str | None, size: int) -> ByteRange | None:
@@ -97,12 +108,12 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if not dash or (first and not _digits(first)) or (last and not _digits(last)) or not (first or last):
         return None
     if not first:  # suffix range: the last N bytes
-        suffix = int(last)
+        suffix = _position(last)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable(header)
         return ByteRange(max(size - suffix, 0), size - 1)
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _position(first)
+    end = _position(last) if last else size - 1
     if last and end < start:
         return None  # invalid syntax (RFC 9110 14.1.1): ignored
     if start >= size:

@@ -38,8 +38,8 @@ async def snapshot_and_lines(track):
     answer = await request(f"/tracks/{track.pk}/lyrics/events", query="pace=instant")
     assert answer.status == 200
     events = parse_stream(answer.body).events
-    snapshot = json.loads(next(e for e in events if e.event == "lyrics").data)
-    lines = [json.loads(e.data) for e in events if e.event == "line"]
+    snapshot = json.loads(next(e for e in events if e.type == "lyrics").data)
+    lines = [json.loads(e.data) for e in events if e.type == "line"]
     return snapshot, lines
 
 
