@@ -26,8 +26,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.nginx import Nginx, run_nginx, start_nginx  # noqa: E402
-from tests.servers import Project, free_port, start_daphne  # noqa: E402
+from tests.support.nginx import Nginx, run_nginx, start_nginx  # noqa: E402
+from tests.support.servers import Project, free_port, start_daphne  # noqa: E402
 
 
 def download_mb_s(url: str, runs: int = 3) -> float:

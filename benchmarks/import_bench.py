@@ -21,8 +21,8 @@ from mutagen.id3 import ID3, TALB, TIT2, TPE1, Encoding
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.media import make_audio  # noqa: E402
-from tests.servers import Project  # noqa: E402
+from tests.support.media import make_audio  # noqa: E402
+from tests.support.servers import Project  # noqa: E402
 
 
 def make_library(folder: Path, count: int) -> None:

@@ -26,7 +26,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import Project, start_daphne  # noqa: E402
+from tests.support.servers import Project, start_daphne  # noqa: E402
 
 
 async def listener(port: int, path: str, stop_at: float, stats: dict) -> None:

@@ -32,7 +32,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import Project, free_port, wait_for_port  # noqa: E402
+from tests.support.servers import Project, free_port, wait_for_port  # noqa: E402
 
 LINE = re.compile(rb'data: \{"index":\s*(\d+)')
 CLIENT_PROCESSES = 4

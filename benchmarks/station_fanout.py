@@ -43,8 +43,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.pushpin import start_pushpin  # noqa: E402
-from tests.servers import Project, free_port, start_daphne  # noqa: E402
+from tests.support.pushpin import start_pushpin  # noqa: E402
+from tests.support.servers import Project, free_port, start_daphne  # noqa: E402
 
 TOKEN = "bench-token"
 LINES = 6
@@ -216,7 +216,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 port = free_port()
                 pushpin = start_pushpin(upstream_ports=[port]) if mode == "pushpin" else None
-                env = {"STATIONS_API_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
+                env = {"STATIONS_API_TOKEN": TOKEN, "LOG_LEVEL": "WARNING", "STREAMS_MAX_PER_CLIENT": "0"}
                 if pushpin:
                     env["GRIP_URL"] = pushpin.grip_url
                 project = Project(var_dir=Path(tmp) / "var", env=env)

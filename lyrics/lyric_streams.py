@@ -25,6 +25,7 @@ from lyrics.streams import (
     LOOP_CLOCK,
     Line,
     Plan,
+    StreamStats,
     end_token,
     line_token,
     lines_version,
@@ -33,7 +34,7 @@ from lyrics.streams import (
     plan_after,
     plan_from_position,
 )
-from project.answers import SSE_HEADERS, TEXT, PreparedStream, StreamStats, json_error
+from project.answers import SSE_HEADERS, TEXT, PreparedStream, json_error
 
 log = logging.getLogger("byeol.streams")
 

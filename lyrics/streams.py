@@ -15,9 +15,9 @@ import math
 from bisect import bisect_right
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-Line = dict  # {"index", "time_ms", "text", "words"?}, as stored on Track.lines
+Line = dict[str, Any]  # lyrics.document.Line.as_dict(), as stored on Track.lines
 
 
 class Clock(Protocol):

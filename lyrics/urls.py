@@ -1,7 +1,7 @@
 from django.urls import path
 
 import project.converters  # noqa: F401  (registers <id:...>)
-from lyrics.views import catalog, exports, lrclib, pages
+from lyrics.views import catalog, exports, lrclib, pages, publish, schema, sync
 
 app_name = "lyrics"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("api/get", lrclib.get, name="lrclib-get"),
     path("api/get/<id:track_id>", lrclib.get_by_id, name="lrclib-get-id"),
     path("api/search", lrclib.search, name="lrclib-search"),
+    path("api/request-challenge", publish.request_challenge, name="lrclib-request-challenge"),
+    path("api/publish", publish.publish, name="lrclib-publish"),
+    path("api/flag", publish.flag, name="lrclib-flag"),
+    path("api/schema", schema.openapi, name="api-schema"),
+    path("tracks/<id:track_id>/sync", sync.sync, name="track-sync"),
 ]

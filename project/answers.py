@@ -18,6 +18,7 @@ from typing import Any
 
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 
+from lyrics.streams import StreamStats
 from project.asgi_types import Receive, Send
 
 log = logging.getLogger("byeol.streams")
@@ -27,14 +28,6 @@ TEXT = "text/plain; charset=utf-8"
 # What every event stream carries besides its type: never cached, never
 # buffered by nginx (X-Accel-Buffering), never compressed.
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-
-
-@dataclass
-class StreamStats:
-    """What a stream did, for its log line."""
-
-    lines_sent: int = 0
-    outcome: str = "open"
 
 
 def _nothing() -> bytes:

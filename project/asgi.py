@@ -15,15 +15,13 @@ django_asgi_app = get_asgi_application()  # sets Django up before the imports be
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from project.backpressure import WriteBackpressure, check_daphne  # noqa: E402
+from project.request_limits import limit_daphne_requests  # noqa: E402
 from project.routing import http_routes  # noqa: E402
 from stations.supervisor import StartStationClocks  # noqa: E402
 
-# Static files come from the app itself unless a front proxy serves STATIC_ROOT.
-django_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
-http_app = http_routes(django_app)
+http_app = http_routes(django_asgi_app)
 if settings.STATIONS_CLOCK == "asgi":
     http_app = StartStationClocks(http_app)
 if settings.WRITE_BACKPRESSURE:
@@ -31,6 +29,7 @@ if settings.WRITE_BACKPRESSURE:
     http_app = WriteBackpressure(http_app, stall_timeout_s=settings.WRITE_STALL_TIMEOUT_S)
 
 application = ProtocolTypeRouter({"http": http_app})
+limit_daphne_requests()  # body size and header/body deadlines, before daphne builds its server
 
 # Everything loaded so far lives as long as the process: keep it out of the
 # collector's full passes, which otherwise stall thousands of open streams.

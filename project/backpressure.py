@@ -25,14 +25,10 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from twisted.internet.interfaces import IPushProducer
 from zope.interface import implementer
 
 from project.asgi_types import ASGIApp, Message, Receive, Scope, Send
-
-try:
-    from twisted.internet.interfaces import IPushProducer
-except ImportError:  # pragma: no cover - daphne always brings Twisted
-    IPushProducer = None
 
 log = logging.getLogger("byeol.backpressure")
 

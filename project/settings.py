@@ -5,12 +5,18 @@ demo library); production is switched on by environment variables such as
 ``DATABASE_URL``, ``REDIS_URL`` and ``DJANGO_SECRET_KEY``.
 """
 
+import contextlib
+import ipaddress
 import os
 import secrets
 import sys
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# Generic admin and queryset classes (ModelAdmin[Track]) at run time, as the type stubs see them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BYEOL_VAR_DIR", BASE_DIR / "var"))
@@ -35,9 +41,25 @@ def _secret_key() -> str:
         return key
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written whole under a private name (0600 from its creation), then
+        # linked into place: of processes starting together one wins, and the
+        # others read its key, never a half-written file.
+        draft = VAR_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        with os.fdopen(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only, unless it exists already."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 SECRET_KEY = _secret_key()
@@ -103,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # SQLite gives its -wal and -shm files the database file's mode: create it private.
+    _sqlite_name = str(DATABASES["default"].get("NAME") or "")
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        private_file(Path(_sqlite_name))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -123,7 +149,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# `manage.py collectstatic` writes hashed, compressed copies here (scripts/demo and
+# scripts/test do it); one per checkout, whatever BYEOL_VAR_DIR says.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # --- Lyrics -----------------------------------------------------------------
 DEMO_LIBRARY_DIR = BASE_DIR / "demo" / "library"
@@ -141,6 +173,13 @@ STREAMS_MAX_TOTAL = int(os.environ.get("STREAMS_MAX_TOTAL", "10000"))
 STREAMS_MAX_PER_CLIENT = int(os.environ.get("STREAMS_MAX_PER_CLIENT", "64"))
 # Requests bodies are small here (forms, JSON); refuse anything larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# What daphne itself refuses, before the application sees a request
+# (project/request_limits.py; 0 = no limit). nginx in front enforces the same.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+# A request's line and headers must arrive within this time of its first byte (else 408)…
+REQUEST_HEADER_TIMEOUT_S = float(os.environ.get("REQUEST_HEADER_TIMEOUT_S", "20"))
+# …and its body within this time of its headers.
+REQUEST_BODY_TIMEOUT_S = float(os.environ.get("REQUEST_BODY_TIMEOUT_S", "60"))
 
 # --- Audio ------------------------------------------------------------------
 # Make daphne wait for slow readers instead of buffering whole responses in RAM
@@ -164,7 +203,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Serve /static/ from daphne (set to false when nginx serves STATIC_ROOT).
+# Serve /static/ from daphne with ServeStatic (false when nginx serves STATIC_ROOT).
 SERVE_STATIC = env_bool("SERVE_STATIC", True)
 
 # --- Security ---------------------------------------------------------------
@@ -194,6 +233,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 # How many proxies stand in front of Byeol (each appends to X-Forwarded-For):
 # the client's address is read that many entries from the right; 0 never reads it.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# Who may read /healthz: comma-separated addresses or networks (CIDR), matched
+# against the client address above; empty (the default): everyone.
+HEALTHZ_ALLOW = [ipaddress.ip_network(item, strict=False) for item in env_list("HEALTHZ_ALLOW", "")]
 # The folder the front proxy's internal audio location aliases (X-Accel-Redirect).
 AUDIO_ACCEL_ROOT = Path(os.environ.get("AUDIO_ACCEL_ROOT", "/"))
 
@@ -205,6 +247,8 @@ EVENTSTREAM_STORAGE_CLASS = "stations.storage.StationStorage"
 STATIONS_API_TOKEN = os.environ.get("STATIONS_API_TOKEN", "")
 # A clock's lease: renewed every STATIONS_LEASE_S / 3, taken over after it lapses.
 STATIONS_LEASE_S = float(os.environ.get("STATIONS_LEASE_S", "6"))
+# Fault injection for tests only: seconds between a clock step's commit and its publish.
+STATIONS_FAULT_PUBLISH_DELAY_S = float(os.environ.get("STATIONS_FAULT_PUBLISH_DELAY_S", "0"))
 # "asgi": every web process runs station clocks (leases keep one per station);
 # "off": only `manage.py run_stations` does.
 STATIONS_CLOCK = os.environ.get("STATIONS_CLOCK", "asgi")
@@ -234,5 +278,11 @@ SUBSONIC_AUTH_FAILURES = int(os.environ.get("SUBSONIC_AUTH_FAILURES", "10"))
 SUBSONIC_AUTH_WINDOW_S = int(os.environ.get("SUBSONIC_AUTH_WINDOW_S", "300"))
 # How long a process keeps the album list built from the tracks' tags (subsonic/catalog.py).
 SUBSONIC_LIBRARY_CACHE_S = float(os.environ.get("SUBSONIC_LIBRARY_CACHE_S", "30"))
-# Fault injection for tests only: seconds between a clock step's commit and its publish.
-STATIONS_FAULT_PUBLISH_DELAY_S = float(os.environ.get("STATIONS_FAULT_PUBLISH_DELAY_S", "0"))
+
+# --- LRCLIB publishing (docs/editing.md) ---------------------------------------
+# The proof of work a publisher does: sha256(prefix + nonce), as bytes, at most
+# this (64 hex digits). The default is LRCLIB's own base target.
+LRCLIB_CHALLENGE_TARGET = os.environ.get("LRCLIB_CHALLENGE_TARGET", "000000FF" + "0" * 56)
+# "review": published lyrics wait as pending revisions until staff accept them
+# in the admin; "open": they are accepted at once; "off": publishing is refused.
+LRCLIB_PUBLISH = os.environ.get("LRCLIB_PUBLISH", "review")

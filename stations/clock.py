@@ -22,10 +22,10 @@ from channels.db import database_sync_to_async
 from django.db import transaction
 from django.utils import timezone
 
-from stations import announce
+from stations.announce import announce_queue, line_event, track_event
 from stations.control import advance
 from stations.models import Station
-from stations.publish import publish, recent
+from stations.publish import announce, publish, recent
 from stations.schedule import next_step
 
 # How many of the latest events a clock publishes again when it starts.
@@ -41,13 +41,13 @@ def _step(slug: str) -> float | Literal[True] | None:
         if not station.playing:
             if station.stop_announced:
                 return None
-            announce.announce(station.channel, "stop", {})
+            announce(station.channel, "stop", {})
             station.stop_announced = True
             station.announced_started_at = None
             station.save(update_fields=["stop_announced", "announced_started_at"])
             return None
         if station.announced_started_at != station.started_at:
-            announce.announce(station.channel, "track", announce.track_event(station))
+            announce(station.channel, "track", track_event(station))
             station.announced_started_at = station.started_at
             station.save(update_fields=["announced_started_at"])
             return True
@@ -60,12 +60,12 @@ def _step(slug: str) -> float | Literal[True] | None:
         if wait_s > 0:
             return wait_s
         if step.kind == "line":
-            announce.announce(station.channel, "line", announce.line_event(station, step.index))
+            announce(station.channel, "line", line_event(station, step.index))
             station.last_line_index = step.index
             station.save(update_fields=["last_line_index"])
         else:
             advance(station, at=due)
-            announce.announce_queue(station)
+            announce_queue(station)
         return True
 
 

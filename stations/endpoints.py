@@ -86,10 +86,12 @@ _join = database_sync_to_async(_join_now, thread_sensitive=False)
 
 
 def _opening_bytes(events: list[Event], *, retry: bool) -> bytes:
-    body = b"".join(encode_stored(event) for event in events)
-    if retry:
-        body = f"retry: {settings.LYRICS_RETRY_MS}\n\n".encode() + body
-    return body
+    # `retry:` rides on the first event: some clients (httpx-sse) report a lone
+    # retry block as an empty message.
+    return b"".join(
+        encode_stored(event, retry_ms=settings.LYRICS_RETRY_MS if retry and i == 0 else None)
+        for i, event in enumerate(events)
+    )
 
 
 @functools.cache

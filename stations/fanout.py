@@ -53,13 +53,16 @@ def event_id(channel: str, eid: int) -> str:
 Encoder = Callable[[Event | None], bytes]
 
 
-def encode_stored(event: Event | None) -> bytes:
+def encode_stored(event: Event | None, *, retry_ms: int | None = None) -> bytes:
     """A stored event as Server-Sent Events bytes (its data is already JSON text); None: a heartbeat."""
     if event is None:
         # Idle: a comment keeps proxies from closing quiet connections.
         return encode_comment()
     return encode_event(
-        str(event.data), event=event.type, id=event_id(event.channel, event.id) if event.id else None
+        str(event.data),
+        event=event.type,
+        id=event_id(event.channel, event.id) if event.id else None,
+        retry_ms=retry_ms,
     )
 
 
@@ -142,14 +145,18 @@ class ChannelFanout(Listener):  # type: ignore[misc]
 
     def wake_threadsafe(self) -> None:
         # Called by ListenerManager.add_to_queues, under its lock, from any thread.
+        if self.loop.is_closed():
+            return  # the event loop it served has ended (a finished test's): nobody left to tell
         self.loop.call_soon_threadsafe(self._take)
 
     def _take(self) -> None:
         manager = get_listener_manager()
         with manager.lock:
-            items = self.channel_items.pop(self.channel, [])
+            pending: dict[str, list[Event]] = self.channel_items
+            items = pending.pop(self.channel, [])
             self.channel_items = {}
-            overflow, self.overflow = self.overflow, False
+            overflow: bool = self.overflow
+            self.overflow = False
         if overflow:
             log.warning(
                 "station channel %s: more events at once than django-eventstream queues", self.channel
@@ -203,6 +210,10 @@ _fanouts: dict[str, ChannelFanout] = {}
 def fanout_for(channel: str) -> ChannelFanout:
     """This process's fan-out for ``channel``, registered with django-eventstream on first use."""
     fanout = _fanouts.get(channel)
+    if fanout is not None and fanout.loop.is_closed():
+        # Made on an event loop that has ended (a finished test's): start afresh on this one.
+        get_listener_manager().remove_listener(fanout)
+        fanout = None
     if fanout is None:
         fanout = _fanouts[channel] = ChannelFanout(channel)
         get_listener_manager().add_listener(fanout)

@@ -78,4 +78,5 @@ def announce(channel: str, event_type: str, data: dict[str, object]) -> Event:
 
 def recent(channel: str, count: int) -> list[Event]:
     """The channel's latest ``count`` stored events, oldest first."""
-    return get_storage().latest(channel, count)
+    events: list[Event] = get_storage().latest(channel, count)
+    return events

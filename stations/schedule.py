@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # A track with no known duration ends this long after its last line.
 TAIL_MS = 5000
@@ -15,14 +16,14 @@ class Step:
     index: int = -1
 
 
-def track_length_ms(lines: list[dict], duration_ms: int | None) -> int:
+def track_length_ms(lines: list[dict[str, Any]], duration_ms: int | None) -> int:
     if duration_ms:
         return duration_ms
     times = [line["time_ms"] for line in lines if line.get("time_ms") is not None]
     return (max(times) if times else 0) + TAIL_MS
 
 
-def next_step(lines: list[dict], duration_ms: int | None, last_line_index: int) -> Step:
+def next_step(lines: list[dict[str, Any]], duration_ms: int | None, last_line_index: int) -> Step:
     """The clock's next step after ``last_line_index`` was sent (-1: none yet).
 
     Unsynced lines are not paced: a station shows them only as the track's lyrics.

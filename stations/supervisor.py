@@ -38,7 +38,7 @@ log = logging.getLogger("byeol.stations")
 class Supervisor:
     def __init__(self) -> None:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.clocks: dict[str, tuple[asyncio.Task, asyncio.Event]] = {}
+        self.clocks: dict[str, tuple[asyncio.Task[None], asyncio.Event]] = {}
         self.kick = asyncio.Event()
 
     def claim(self) -> set[str]:
@@ -62,6 +62,8 @@ class Supervisor:
     async def run(self) -> None:
         listener = asyncio.ensure_future(self._listen())
         counter = asyncio.ensure_future(self.count_listeners())
+        # Every process follows Pushpin's counts, so a clock taken over counts at once.
+        pushpin = asyncio.ensure_future(listeners.follow_pushpin())
         try:
             while True:
                 try:
@@ -87,6 +89,7 @@ class Supervisor:
         finally:
             listener.cancel()
             counter.cancel()
+            pushpin.cancel()
             for task, _ in self.clocks.values():
                 task.cancel()
 
@@ -123,7 +126,7 @@ class Supervisor:
                 self.kick.set()
 
 
-_started: asyncio.Task | None = None
+_started: asyncio.Task[None] | None = None
 
 
 def ensure_supervisor() -> None:

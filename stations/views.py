@@ -50,6 +50,10 @@ def station_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stations/station.html", {"station": station, "controls": can_control(request)})
 
 
+def _no_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 def _authorised(request: HttpRequest) -> HttpResponseBase | None:
     """None for a user with the station permission and a valid CSRF token, or the API token; else a 403."""
     token = settings.STATIONS_API_TOKEN
@@ -62,7 +66,7 @@ def _authorised(request: HttpRequest) -> HttpResponseBase | None:
         return json_error(
             403, f"sign in as a user with the {PERMISSION} permission, or send the API token"
         ).as_response()
-    if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is not None:
+    if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, _no_view, (), {}) is not None:
         return json_error(
             403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken"
         ).as_response()

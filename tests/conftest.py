@@ -26,6 +26,21 @@ CHROMIUM_ARGS = [
 DEMO_LIBRARY = ROOT / "demo" / "library"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    """Hashed, compressed static files, as pages link and ServeStatic serves them (made again when stale)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = [
+        path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()
+    ]
+    built = manifest.stat().st_mtime if manifest.exists() else 0
+    if any(path.stat().st_mtime > built for path in sources):
+        call_command("collectstatic", "--noinput", verbosity=0)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A private var dir with a migrated SQLite database."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from lyrics.export import to_lrc, to_webvtt
 from lyrics.models import Track
@@ -23,6 +24,7 @@ def _track(track_id: int) -> Track | None:
     return Track.objects.filter(pk=track_id).only("title", "artist", "lines", "duration_ms", "synced").first()
 
 
+@require_safe
 def lyrics_lrc(request: HttpRequest, track_id: int) -> HttpResponseBase:
     """LRC with the offset applied, ``<mm:ss.xx>`` word stamps where known, translations dual-language."""
     track = _track(track_id)
@@ -33,6 +35,7 @@ def lyrics_lrc(request: HttpRequest, track_id: int) -> HttpResponseBase:
     )
 
 
+@require_safe
 def lyrics_vtt(request: HttpRequest, track_id: int) -> HttpResponseBase:
     """WebVTT, one cue per line with inline word timestamps; ``?layer=translation|pronunciation``."""
     layer = request.GET.get("layer") or None

@@ -140,3 +140,28 @@ def test_the_webvtt_export_parses_with_one_cue_per_line(client, library, tmp_pat
     assert "A small star in the night sky" in translated
     assert client.get(f"/tracks/{track.pk}/lyrics.vtt?layer=nonsense").status_code == 400
     assert client.get("/tracks/999999/lyrics.vtt").status_code == 404
+
+
+def test_lines_stored_before_the_layers_get_every_key():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    old = Track.objects.create(
+        title="Old", lines=[{"index": 0, "time_ms": 0, "text": "a", "words": [{"time_ms": 0, "text": "a"}]}]
+    )
+    import_module("lyrics.migrations.0006_fill_line_layers").fill(apps, None)
+    old.refresh_from_db()
+    assert old.lines == [
+        {
+            "index": 0,
+            "time_ms": 0,
+            "end_ms": None,
+            "text": "a",
+            "words": [{"time_ms": 0, "end_ms": None, "text": "a"}],
+            "agent": None,
+            "background": None,
+            "translation": None,
+            "pronunciation": None,
+        }
+    ]

@@ -26,13 +26,25 @@ def confined(tmp_path_factory):
     os.symlink(base / "secret.txt", root / "link-out.txt")
     os.symlink(base, root / "dir-out")
     os.symlink(root / "song.txt", root / "link-in.txt")
-    project = Project(var_dir=base / "var", env={"LYRICS_TEXT_ROOT": str(root)})
+    # The audit's: a FIFO (an open that blocks), a device, a link to /proc.
+    os.mkfifo(root / "pipe.txt")
+    os.symlink("/dev/zero", root / "zero.txt")
+    os.symlink("/proc/self/environ", root / "environ.txt")
+    (root / "song.mp3").write_bytes(bytes(range(256)) * 40)
+    project = Project(var_dir=base / "var", env={"LYRICS_TEXT_ROOT": str(root), "AUDIO_ROOTS": str(root)})
     project.var_dir.mkdir()
     project.manage("migrate", "--noinput")
     track_id = project.create_track(title="T", lyrics_text="[00:00.00]a", audio_path=str(base / "secret.txt"))
     server = start_daphne(project)
     yield server, base, track_id
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def inside_audio(confined):
+    """A track whose audio is inside the audio roots (the confined track's is not)."""
+    server, base, _ = confined
+    return server.project.create_track(title="Inside", audio_path=str(base / "texts" / "song.mp3"))
 
 
 def message_events(url):
@@ -99,6 +111,24 @@ NAMES = [
     "ｓｏｎｇ.txt",
     "../" * 30 + "etc/passwd",
     "%252e%252e%252fsecret.txt",
+    # The audit's payloads.
+    "pipe.txt",
+    "zero.txt",
+    "environ.txt",
+    "/proc/self/environ",
+    "../../../../../../proc/self/environ",
+    "song.txt%0d%0aX-Injected:%20yes",
+    "song.txt\r\n",
+    "....//secret.txt",
+    "..;/secret.txt",
+    "%2e%2e%5csecret.txt",
+    "\u2025/secret.txt",
+    "．．/secret.txt",
+    "./song.txt",
+    "sub/./nested.txt",
+    "link-out.txt/.",
+    "%00",
+    "song.txt" + "/" * 2000,
 ]
 
 
@@ -111,6 +141,7 @@ def test_file_names_never_leave_the_root(confined, name):
     assert SECRET not in response.text
     assert "root:" not in response.text
     assert response.json()["error"]
+    assert "x-injected" not in response.headers
 
 
 def test_undecodable_text_gets_a_clear_error(confined):
@@ -120,7 +151,11 @@ def test_undecodable_text_gets_a_clear_error(confined):
     assert "not readable as text" in response.json()["error"]
 
 
-IDS = ["0", "-1", "1.5", "abc", "1e3", "99999999999999999999999", "1%00", "%20", "0x10", "1;drop table", "１"]
+IDS = [
+    "0", "-1", "1.5", "abc", "1e3", "99999999999999999999999", "1%00", "%20", "0x10", "1;drop table", "１",
+    # The audit's: past int()'s 4300 digits, leading zeros, other digits, signs, line breaks.
+    "9" * 5000, "0" * 30 + "1", "١", "+1", "%201", "1%0d%0aX-Injected:%20yes", "9223372036854775808",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("value", IDS)
@@ -155,23 +190,42 @@ HEADERS = [
     {"If-Range": "\x7f"},
     {"If-None-Match": '"' * 100},
     {"If-Modified-Since": "Sun, 99 Foo 99999 99:99:99 GMT"},
+    # The audit's payloads.
+    {"Last-Event-ID": "x-" + "9" * 5000},
+    {"Last-Event-ID": "0-" + "0" * 4400 + "1"},
+    {"Last-Event-ID": "station-radio:abc"},
+    {"Last-Event-ID": "-end"},
+    {"Range": "bytes=" + "9" * 5000 + "-"},
+    {"Range": "bytes=-" + "9" * 5000},
+    {"Range": "bytes=0-" + "9" * 5000},
+    {"If-Range": "9" * 5000},
+    {"X-Forwarded-For": "1.1.1.1, " * 1000 + "1.1.1.1"},
+    {"Host": "evil.example"},
 ]
 
 
 @pytest.mark.parametrize("headers", HEADERS, ids=lambda h: next(iter(h)))
 @pytest.mark.parametrize(
     "path",
-    ["/tracks/{id}/lyrics/events?pace=instant", "/tracks/{id}/audio", "/music/text?file_name=song.txt"],
+    [
+        "/tracks/{id}/lyrics/events?pace=instant",
+        "/tracks/{id}/audio",
+        "/tracks/{audio}/audio",
+        "/music/text?file_name=song.txt",
+    ],
 )
-def test_hostile_headers_never_cause_a_500_or_reach_files(confined, headers, path):
+def test_hostile_headers_never_cause_a_500_or_reach_files(confined, inside_audio, headers, path):
     server, _, track_id = confined
-    with httpx.stream("GET", server.url + path.format(id=track_id), headers=headers, timeout=10) as response:
+    url = server.url + path.format(id=track_id, audio=inside_audio)
+    with httpx.stream("GET", url, headers=headers, timeout=10) as response:
         body = response.read()
     assert response.status_code in (200, 204, 206, 304, 400, 404, 416)
-    assert SECRET.encode() not in body or path.endswith("/audio")
+    # The track's audio path names the secret, outside any audio root: never served (audit F1).
+    assert SECRET.encode() not in body
 
 
 SLUGS = ["..", "%2e%2e", "radio%00", "a/b", "%2fetc%2fpasswd", "x" * 300, "라디오", "radio;drop", "-", "_"]
+SLUGS += ["radio%0d%0aX-Injected:%20yes", "x" * 5000, "%ff%fe", "radio%2f..%2f.."]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -184,3 +238,15 @@ def test_station_slugs_never_cause_a_500(confined, slug, path):
         assert response.request.url.path == "/", "the client resolves /stations/../ to the library itself"
         return
     assert response.status_code in (403, 404), response.text[:200]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["es-meta=x", "recover=true", "channels=station-other", "lastEventId=station-radio:abc",
+     "lastEventId=station-radio:" + "9" * 3000, "es-meta=x&recover=true&channels=a,b,c", "x=" + "y" * 5000],
+)  # fmt: skip
+def test_station_event_queries_never_cause_a_500(confined, query):
+    server, _, _ = confined
+    with httpx.stream("GET", f"{server.url}/stations/radio/events?{query}", timeout=10) as response:
+        status = response.status_code
+    assert status in (200, 400, 404), status

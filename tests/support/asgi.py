@@ -22,6 +22,38 @@ class Answer:
     body: bytes
 
 
+def _communicator(path: str, method: str, headers: dict[str, str] | None, query: str) -> HttpCommunicator:
+    fields = {"host": "testserver", **{k.lower(): v for k, v in (headers or {}).items()}}
+    return HttpCommunicator(
+        routed_app(),
+        method,
+        path + (f"?{query}" if query else ""),
+        headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in fields.items()],
+    )
+
+
+async def response_start(
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    query: str = "",
+    timeout_s: float = 5,
+) -> Answer:
+    """The status and headers of an answer, without waiting for its body (streams never end)."""
+    communicator = _communicator(path, method, headers, query)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout_s)
+    assert start["type"] == "http.response.start"
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(timeout_s)
+    return Answer(
+        start["status"],
+        {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in start.get("headers", [])},
+        b"",
+    )
+
+
 async def request(
     path: str,
     *,
@@ -31,14 +63,9 @@ async def request(
     timeout_s: float = 5,
 ) -> Answer:
     """One whole request through the routing table; ``Host: testserver`` unless given."""
-    fields = {"host": "testserver", **{k.lower(): v for k, v in (headers or {}).items()}}
-    communicator = HttpCommunicator(
-        routed_app(),
-        method,
-        path + (f"?{query}" if query else ""),
-        headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in fields.items()],
-    )
+    communicator = _communicator(path, method, headers, query)
     response = await communicator.get_response(timeout=timeout_s)
+    await communicator.wait(timeout_s)  # let the application finish (close its files)
     return Answer(
         response["status"],
         {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in response["headers"]},

@@ -1,11 +1,22 @@
-"""Fuzzing the lyric parsers: nothing escapes parse_lrc, only TtmlError escapes parse_ttml."""
+"""Fuzzing the parsers of what clients and files send.
 
-from hypothesis import given, settings
+Nothing escapes parse_lrc, only TtmlError escapes parse_ttml; the Last-Event-ID
+parsers of lyric and station streams and the Range parser (the audit's
+payloads among the examples) never raise but RangeNotSatisfiable, and what
+they return is always in bounds.
+"""
+
+from urllib.parse import quote
+
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from lyrics.audio import ByteRange, RangeNotSatisfiable, parse_range
 from lyrics.document import MAX_TIME_MS
 from lyrics.lrc import parse_lrc
+from lyrics.streams import END, parse_token
 from lyrics.ttml import TtmlError, parse_ttml
+from stations.endpoints import parse_last_id
 
 # Bytes as a careless decoder would hand them over: every code point from 0 to 255.
 BYTES_AS_TEXT = st.binary(max_size=600).map(lambda data: data.decode("latin-1"))
@@ -204,3 +215,82 @@ def test_only_ttml_errors_escape_the_ttml_parser_on_damaged_documents(text, cut,
 @settings(max_examples=300, deadline=None)
 def test_only_ttml_errors_escape_the_ttml_parser_on_anything(text):
     check_ttml(text)
+
+
+# --- Last-Event-ID and Range: what any client may send ---------------------------------
+
+VERSION = "0a1b2c3d"
+NUMBER = st.one_of(
+    st.text("0123456789", min_size=1, max_size=20),
+    st.sampled_from(["9" * 5000, "0" * 4000 + "1", "-1", "+1", " 1", "1 ", "١٢", "１", "1_000", "0x10"]),
+)
+TOKEN = st.one_of(
+    ANY_TEXT,
+    st.builds(
+        lambda prefix, sep, rest: f"{prefix}{sep}{rest}",
+        st.sampled_from([VERSION, VERSION.upper(), "", "x", f" {VERSION}"]),
+        st.sampled_from(["-", "--", "", ":", "-end-"]),
+        st.one_of(NUMBER, st.sampled_from(["end", "END", "end\n", ""])),
+    ),
+)
+
+
+@given(TOKEN, st.integers(0, 10_000))
+@example(f"{VERSION}-" + "9" * 5000, 10)
+@example(f"{VERSION}-end", 0)
+@settings(max_examples=500, deadline=None)
+def test_a_lyric_stream_token_names_a_line_of_the_song_or_nothing(token, count):
+    index = parse_token(token, version=VERSION, count=count)
+    assert index is None or index == END or 0 <= index < count
+
+
+CHANNEL = "station-radio"
+LAST_ID = st.one_of(
+    ANY_TEXT,
+    st.builds(
+        lambda channel, sep, digits: f"{channel}{sep}{digits}",
+        st.sampled_from([CHANNEL, quote(CHANNEL), "station-other", "", "station-radio:station-radio"]),
+        st.sampled_from([":", "::", "", " : "]),
+        st.one_of(NUMBER, st.sampled_from(["abc", ""])),
+    ),
+)
+
+
+@given(LAST_ID)
+@example("station-radio:abc")
+@example("station-radio:" + "9" * 5000)
+@example("x" * 10_000)
+@settings(max_examples=500, deadline=None)
+def test_a_station_last_event_id_is_a_stored_id_on_that_channel_or_nothing(value):
+    last_id = parse_last_id(value, CHANNEL)
+    assert last_id is None or 0 <= last_id < 10**18
+
+
+RANGE = st.one_of(
+    ANY_TEXT,
+    st.builds(
+        lambda unit, first, dash, last, more: f"{unit}={first}{dash}{last}{more}",
+        st.sampled_from(["bytes", "BYTES", " bytes ", "items", ""]),
+        st.one_of(st.just(""), NUMBER),
+        st.sampled_from(["-", "", "--", " - "]),
+        st.one_of(st.just(""), NUMBER),
+        st.sampled_from(["", ",0-1", ", 5-"]),
+    ),
+)
+
+
+@given(RANGE, st.integers(0, 2**40))
+@example("bytes=" + "9" * 5000 + "-", 10)
+@example("bytes=-" + "9" * 5000, 10)
+@example("bytes=0-" + "9" * 5000, 10)
+@example("bytes=--1", 10)
+@example("bytes=0-1,2-3," * 200, 10)
+@settings(max_examples=1000, deadline=None)
+def test_a_range_is_inside_the_file_or_ignored_or_unsatisfiable(header, size):
+    try:
+        byte_range = parse_range(header, size)
+    except RangeNotSatisfiable:
+        return
+    if byte_range is not None:
+        assert isinstance(byte_range, ByteRange)
+        assert 0 <= byte_range.start <= byte_range.end < size
