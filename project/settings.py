@@ -271,6 +271,8 @@ if REDIS_URL:
 # GRIP_URL carries Pushpin's key, e.g.
 # http://127.0.0.1:5561?iss=pushpin&key=<the sig_key in pushpin.conf>.
 GRIP_URL = os.environ.get("GRIP_URL", "")
+# Pushpin's stats socket (listener counts); empty: GRIP_URL's host, its port + 3.
+PUSHPIN_STATS_URL = os.environ.get("PUSHPIN_STATS_URL", "")
 
 # --- Subsonic API (/rest/, docs/subsonic.md) ----------------------------------
 # Failed logins allowed per client address within the window, before that address waits it out.

@@ -34,6 +34,7 @@ from project.asgi_types import Message, Receive, Scope, Send, header
 from project.clients import scope_client
 from project.limits import open_streams
 from stations.fanout import Connection, Encoder, encode_stored, fanout_for
+from stations.listeners import hold_channel
 from stations.models import Station
 
 MAX_SLUG_CHARS = 50
@@ -220,7 +221,7 @@ def _hold_channel(name: str, newest: int) -> Channel:
 
 async def _grip_answer(scope: Scope, slug: str) -> PreparedStream:
     channel = Station(slug=slug).channel
-    hold = f"{getattr(settings, 'GRIP_PREFIX', '')}events-{quote(channel)}"
+    hold = hold_channel(channel)
     recovering = query_of(scope).get("recover") == "true"
     last_id = (
         _grip_last_id(scope, hold) if recovering else parse_last_id(header(scope, b"last-event-id"), channel)
