@@ -122,7 +122,9 @@ def main() -> None:
         rows = []
 
         def project(name: str, **env: str) -> tuple[Project, int]:
-            proj = Project(var_dir=tmp_path / name, env={"LOG_LEVEL": "WARNING", **env})
+            proj = Project(
+                var_dir=tmp_path / name, env={"LOG_LEVEL": "WARNING", "AUDIO_ROOTS": str(music), **env}
+            )
             proj.var_dir.mkdir()
             proj.manage("migrate", "--noinput")
             return proj, proj.create_track(title="Big", audio_path=str(song))

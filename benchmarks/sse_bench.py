@@ -20,7 +20,6 @@ import multiprocessing as mp
 import os
 import queue as queue_module
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,15 +31,11 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import percentile, raise_nofile  # noqa: E402
 from tests.support.servers import Project, free_port, wait_for_port  # noqa: E402
 
 LINE = re.compile(rb'data: \{"index":\s*(\d+)')
 CLIENT_PROCESSES = 4
-
-
-def raise_nofile() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 async def one_stream(port: int, path: str, interval_s: float, lines: int, out: list) -> None:
@@ -99,13 +94,6 @@ def client_process(
         return out
 
     queue.put(asyncio.run(main()))
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int, args) -> dict:

@@ -28,7 +28,6 @@ import os
 import queue as queue_module
 import random
 import re
-import resource
 import select
 import socket
 import sys
@@ -43,6 +42,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import percentile, raise_nofile  # noqa: E402
 from tests.support.pushpin import start_pushpin  # noqa: E402
 from tests.support.servers import Project, free_port, start_daphne  # noqa: E402
 
@@ -53,11 +53,6 @@ CLIENT_PROCESSES = 4
 CONNECT_S = 120  # time allowed for every listener to be connected and answered
 REQUEST = b"GET /stations/b/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
 EVENT = re.compile(rb"event: (track|line)\r?\n(?:id: [^\n]*\n)?data: (\{[^\n]*\})\r?\n")
-
-
-def raise_nofile() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 class Listener:
@@ -192,11 +187,17 @@ def run(
     retried = sum(retries for _, retries in collected)
     errors = max(0, listeners * LINES - len(latencies))  # lines some listener never got
 
-    def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
-
     kb = (held - baseline) / listeners / 1024
-    return (name, listeners, pct(0.5), pct(0.99), kb, errors, connect_s, retried)
+    return (
+        name,
+        listeners,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        kb,
+        errors,
+        connect_s,
+        retried,
+    )
 
 
 def main() -> None:

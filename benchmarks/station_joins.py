@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import resource
 import select
 import socket
 import sys
@@ -38,17 +37,13 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 import psycopg  # noqa: E402
 
+from benchmarks.common import percentile, raise_nofile  # noqa: E402
 from tests.support.pushpin import start_origin, start_pushpin  # noqa: E402
 from tests.support.servers import free_port, start_daphne  # noqa: E402
 from tests.support.stations import station_project  # noqa: E402
 
 CLIENT_PROCESSES = 2
 ADMIN_DB = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def raise_nofile() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def client(port: int, path: str, count: int, concurrency: int, results: mp.Queue) -> None:
@@ -194,7 +189,7 @@ def main() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     def pct(values: list[float], q: float) -> float:
-        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+        return percentile(values, q) * 1000
 
     load = os.getloadavg()[0]
     print(
