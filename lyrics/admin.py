@@ -56,7 +56,7 @@ def check_lyrics(text: str) -> None:
         raise forms.ValidationError(f"Not a readable TTML file: {exc}") from exc
 
 
-class TrackForm(forms.ModelForm):
+class TrackForm(forms.ModelForm[Track]):
     lyrics_file = forms.FileField(
         required=False,
         help_text="An .lrc, .ttml or .txt file in any common encoding; it replaces the lyrics above.",
@@ -134,7 +134,7 @@ def _preview_row(line: dict[str, Any]) -> tuple[str, str, str, str]:
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(admin.ModelAdmin[Track]):
     form = TrackForm
     list_display = ["title", "artist", "album", "duration_label", "synced", "has_audio_flag", "lyrics_source"]
     list_filter = ["synced", HasAudioFilter, "language", "lyrics_source", "lyrics_format"]

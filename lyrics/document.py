@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 # No song is a day long: a parsed time past this is a broken file, not a lyric.
 MAX_TIME_MS = 24 * 60 * 60 * 1000
@@ -30,7 +31,7 @@ class Word:
     end_ms: int | None
     text: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"time_ms": self.time_ms, "end_ms": self.end_ms, "text": self.text}
 
 
@@ -54,7 +55,7 @@ class Line:
     translation: str | None = None
     pronunciation: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The line as ``Track.lines``, the API and the event streams carry it: every key present."""
         background = None
         if self.background is not None:
@@ -95,10 +96,10 @@ class Lyrics:
     translation_language: str | None = None  # BCP 47, e.g. "en"
     pronunciation_script: str | None = None  # BCP 47, e.g. "ko-Latn"
 
-    def line_dicts(self) -> list[dict]:
+    def line_dicts(self) -> list[dict[str, Any]]:
         return [line.as_dict() for line in self.lines]
 
-    def track_layers(self) -> dict:
+    def track_layers(self) -> dict[str, Any]:
         """The track-wide layers the snapshot and ``/api/tracks/<id>`` add beside ``lines``."""
         return {
             "agents": [{"id": agent_id, "name": name} for agent_id, name in self.agents],
@@ -168,5 +169,5 @@ def add_pronunciation(lyrics: Lyrics, pronounce: Callable[[str], tuple[str, str]
             scripts[script] += 1
             line = dataclasses.replace(line, pronunciation=romanized)
         lines.append(line)
-    script = scripts.most_common(1)[0][0] if scripts else lyrics.pronunciation_script
-    return dataclasses.replace(lyrics, lines=tuple(lines), pronunciation_script=script)
+    main_script = scripts.most_common(1)[0][0] if scripts else lyrics.pronunciation_script
+    return dataclasses.replace(lyrics, lines=tuple(lines), pronunciation_script=main_script)

@@ -6,12 +6,14 @@ whose times already have the source's offset applied.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lyrics.lrc import format_stamp
 
 DEFAULT_CUE_MS = 5_000  # how long the last cue shows when nothing says when it ends
 
 
-def _word_texts(line: dict) -> tuple[str, list[dict]] | None:
+def _word_texts(line: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
     """(text before the first word, words) when the words spell the end of the line's text."""
     words = [word for word in line.get("words") or () if word["text"]]
     joined = "".join(word["text"] for word in words)
@@ -20,8 +22,9 @@ def _word_texts(line: dict) -> tuple[str, list[dict]] | None:
     return line["text"][: len(line["text"]) - len(joined)], words
 
 
-def _lrc_body(line: dict, *, words: bool) -> str:
+def _lrc_body(line: dict[str, Any], *, words: bool) -> str:
     found = _word_texts(line) if words else None
+    body: str
     if found is None:
         body = line["text"]
     else:
@@ -39,7 +42,7 @@ def _lrc_body(line: dict, *, words: bool) -> str:
     return " " + body if body.startswith(" ") else body
 
 
-def to_lrc(lines: list[dict], *, words: bool = True, translations: bool = False) -> str:
+def to_lrc(lines: list[dict[str, Any]], *, words: bool = True, translations: bool = False) -> str:
     """LRC of stored lines (plain text when unsynced), without an ``[offset]`` tag.
 
     ``words``: ``<mm:ss.xx>`` word stamps where the words are known, and a
@@ -79,20 +82,21 @@ def _vtt_escape(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def _cue_end(timed: list[dict], i: int, duration_ms: int | None) -> int:
-    start = timed[i]["time_ms"]
-    end = timed[i].get("end_ms")
+def _cue_end(timed: list[dict[str, Any]], i: int, duration_ms: int | None) -> int:
+    start: int = timed[i]["time_ms"]
+    end: int | None = timed[i].get("end_ms")
     if end is not None and end > start:
         return end
     for later in range(i + 1, len(timed)):
-        if timed[later]["time_ms"] > start:
-            return timed[later]["time_ms"]
+        later_ms: int = timed[later]["time_ms"]
+        if later_ms > start:
+            return later_ms
     if duration_ms is not None and duration_ms > start:
         return duration_ms
     return start + DEFAULT_CUE_MS
 
 
-def _cue_text(line: dict, start: int, end: int) -> str:
+def _cue_text(line: dict[str, Any], start: int, end: int) -> str:
     found = _word_texts(line)
     if found is None:
         return _vtt_escape(line["text"])
@@ -108,7 +112,9 @@ def _cue_text(line: dict, start: int, end: int) -> str:
     return "".join(parts)
 
 
-def to_webvtt(lines: list[dict], *, layer: str | None = None, duration_ms: int | None = None) -> str:
+def to_webvtt(
+    lines: list[dict[str, Any]], *, layer: str | None = None, duration_ms: int | None = None
+) -> str:
     """WebVTT of stored lines: one cue per timed line that has text, its id the line's index.
 
     A cue ends at the line's ``end_ms``, else where a later line starts, else

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import mutagen
 from mutagen.id3 import ID3, SYLT, USLT
@@ -100,23 +101,28 @@ def _first(tags: object, *keys: str) -> str:
 
 
 def _sylt_to_lrc(frame: SYLT) -> str:
-    # SYLT times are in milliseconds when format == 2 (the usual case).
-    if frame.format != 2:
+    # SYLT times are in milliseconds when format == 2 (the usual case). mutagen sets a
+    # frame's fields from its _framespec at run time, where mypy cannot see them.
+    if frame.format != 2:  # type: ignore[attr-defined]
         return ""
-    return "\n".join(f"[{format_stamp(time_ms)}]{_clean(text)}" for text, time_ms in frame.text)
+    return "\n".join(
+        f"[{format_stamp(time_ms)}]{_clean(text)}"
+        for text, time_ms in frame.text  # type: ignore[attr-defined]
+    )
 
 
 def _embedded_lyrics(audio: mutagen.FileType) -> tuple[str, str]:
     """(text, source) of lyrics embedded in the file, synced preferred."""
-    tags = audio.tags
+    tags: mutagen.Tags | None = audio.tags  # FileType declares tags = None: mypy would skip the rest
     if tags is None:
         return "", ""
     if isinstance(tags, ID3):
-        for frame in tags.getall("SYLT"):
+        # mutagen's getall is unannotated, and a frame's fields are set at run time.
+        for frame in tags.getall("SYLT"):  # type: ignore[no-untyped-call]
             if text := _sylt_to_lrc(frame):
                 return text, "embedded SYLT"
-        for frame in tags.getall("USLT"):
-            if isinstance(frame, USLT) and (text := _clean(frame.text)):
+        for frame in tags.getall("USLT"):  # type: ignore[no-untyped-call]
+            if isinstance(frame, USLT) and (text := _clean(frame.text)):  # type: ignore[attr-defined]
                 return text, "embedded USLT"
         return "", ""
     if isinstance(audio, MP4):
@@ -129,7 +135,7 @@ def _embedded_lyrics(audio: mutagen.FileType) -> tuple[str, str]:
 
 
 def _tag_values(audio: mutagen.FileType) -> dict[str, str]:
-    tags = audio.tags
+    tags: mutagen.Tags | None = audio.tags
     if tags is None:
         return {}
     if isinstance(tags, ID3):
@@ -191,9 +197,16 @@ def _raw_first(tags: object, *keys: str) -> object:
     return None
 
 
-def _numbering_tags(audio: mutagen.FileType) -> dict:
+class _NumberingTags(TypedDict, total=False):
+    year: int | None
+    genre: str
+    track_number: int | None
+    disc_number: int | None
+
+
+def _numbering_tags(audio: mutagen.FileType) -> _NumberingTags:
     """Year, genre, track and disc number from the tags (each None or "" when absent)."""
-    tags = audio.tags
+    tags: mutagen.Tags | None = audio.tags
     if tags is None:
         return {}
     if isinstance(tags, ID3):

@@ -186,23 +186,23 @@ def parse_lrc(text: str) -> Lyrics:
     # Dual-language pairs: (line_no, stamps, body, translation).
     paired: list[tuple[int, tuple[int, ...], str, str | None]] = []
     open_for_translation = False
-    for line_no, stamps, body in sources:
-        if open_for_translation and stamps == paired[-1][1] and _is_translation(paired[-1][2], body):
+    for line_no, line_stamps, body in sources:
+        if open_for_translation and line_stamps == paired[-1][1] and _is_translation(paired[-1][2], body):
             paired[-1] = (*paired[-1][:3], _plain(body).strip())
             open_for_translation = False
             continue
-        paired.append((line_no, stamps, body, None))
+        paired.append((line_no, line_stamps, body, None))
         open_for_translation = True
 
     timed: list[tuple[int, int, Line]] = []  # (time_ms, order, line without its index)
-    for line_no, stamps, body, translation in paired:
+    for line_no, line_stamps, body, translation in paired:
         split = _split_words(body, offset_ms)
         if split is None:
             problems.append(Problem(line_no, body, "word timestamp out of range"))
             split = (_plain(body).rstrip(), (), None)
         plain, words, end_ms = split
-        for stamp in stamps:
-            line = Line(
+        for stamp in line_stamps:
+            timed_line = Line(
                 index=0,
                 time_ms=max(0, stamp - offset_ms),
                 end_ms=end_ms,
@@ -210,7 +210,7 @@ def parse_lrc(text: str) -> Lyrics:
                 words=words,
                 translation=translation or None,
             )
-            timed.append((line.time_ms or 0, len(timed), line))
+            timed.append((timed_line.time_ms or 0, len(timed), timed_line))
     timed.sort(key=lambda item: (item[0], item[1]))
     problems.sort(key=lambda problem: problem.line_no)
     return Lyrics(

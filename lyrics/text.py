@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _BOMS = (
@@ -44,7 +45,7 @@ def _looks_binary(text: str) -> bool:
     return (controls > 0 and controls * 200 > len(text)) or "\x00" in text
 
 
-def _share(text: str, predicate) -> float:  # type: ignore[no-untyped-def]
+def _share(text: str, predicate: Callable[[str], bool]) -> float:
     wide = [ch for ch in text if ord(ch) > 0x7F]
     if not wide:
         return 0.0

@@ -50,6 +50,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
@@ -177,7 +178,7 @@ def _parse_xml(text: str) -> Element:
     if len(text) > MAX_CHARS:
         raise TtmlError(f"<tt>: document larger than {MAX_CHARS:,} characters")
     try:
-        root = fromstring(text)
+        root: Element = fromstring(text)  # defusedxml is untyped
     except EntitiesForbidden as exc:
         raise TtmlError(
             f"<!ENTITY {exc.name}>: entity declarations are refused (billion laughs, XXE)"
@@ -369,7 +370,7 @@ class _Reader:
 def _assemble(tokens: list[_Token], line_end: int | None) -> tuple[str, list[Word]]:
     """The text and words of a token run: whitespace collapsed, in-between text ending the word before."""
     prefix = ""
-    words: list[list] = []  # [begin, end, text]
+    words: list[list[Any]] = []  # [begin, end, text]
     after_space = True  # at the start of the line, as after a space: leading whitespace goes
     for token in tokens:
         text = _SPACE.sub(" ", token.text)

@@ -31,8 +31,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from twisted.internet.base import DelayedCall
+    from twisted.python.failure import Failure
+    from twisted.web import http
 
 log = logging.getLogger("byeol.requests")
 
@@ -63,9 +69,24 @@ def _reason(status: int) -> bytes:
     return {408: b"Request Timeout", 413: b"Content Too Large"}[status]
 
 
-def _limited_channel_class() -> type:
+class _Transport(Protocol):
+    """What the channel uses of its transport.
+
+    Twisted declares transports as zope interfaces, whose methods mypy cannot
+    call (they have no ``self``) without the mypy-zope plugin.
+    """
+
+    def write(self, data: bytes) -> None: ...
+    def loseConnection(self) -> None: ...
+    def abortConnection(self) -> None: ...
+    def getPeer(self) -> object: ...
+
+
+def _limited_channel_class() -> Callable[[RequestLimits], http.HTTPChannel]:
+    from twisted.internet.protocol import connectionDone
     from twisted.web import http
 
+    # HTTPChannel's own methods are unannotated: calling them needs the ignores below.
     class LimitedChannel(http.HTTPChannel):
         """Twisted's HTTP/1.1 channel with the limits above.
 
@@ -74,19 +95,23 @@ def _limited_channel_class() -> type:
         """
 
         def __init__(self, limits: RequestLimits) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]
             self.limits = limits
             self._phase = "waiting"
-            self._deadline: Any = None
+            self._deadline: DelayedCall | None = None
             self._body_bytes = 0
             self._refused = False
+
+        @property
+        def _transport(self) -> _Transport:
+            return cast(_Transport, self.transport)
 
         # --- deadlines -------------------------------------------------------------
 
         def _arm(self, seconds: float) -> None:
             self._disarm()
             if seconds > 0:
-                self._deadline = self.callLater(seconds, self._expired)
+                self._deadline = self.callLater(seconds, self._expired)  # type: ignore[no-untyped-call]
 
         def _disarm(self) -> None:
             if self._deadline is not None and self._deadline.active():
@@ -97,34 +122,36 @@ def _limited_channel_class() -> type:
             self._deadline = None
             if self._phase == "waiting":
                 # A connection that never sent a byte: nothing to answer.
-                self.transport.loseConnection()
+                self._transport.loseConnection()
             else:
                 self._refuse(408, f"the request's {self._phase} took too long to arrive")
 
         def _refuse(self, status: int, text: str) -> None:
             self._refused = True
             self._disarm()
-            peer = getattr(self.transport.getPeer(), "host", "?")
+            peer = getattr(self._transport.getPeer(), "host", "?")
             log.warning("refused %s: %d %s", peer, status, text)
             body = f"{text}\n".encode()
-            self.transport.write(
+            self._transport.write(
                 b"HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
                 % (status, _reason(status), len(body), body)
             )
             # Half-close and keep reading (and dropping) a moment: closing with
             # unread data would reset the connection and lose the answer.
-            lose_write = getattr(self.transport, "loseWriteConnection", None)
+            lose_write = getattr(self._transport, "loseWriteConnection", None)
             if lose_write is None:
-                self.transport.loseConnection()
+                self._transport.loseConnection()
                 return
             lose_write()
-            self._deadline = self.callLater(LINGER_S, self.transport.abortConnection)
+            self._deadline = self.callLater(  # type: ignore[no-untyped-call]
+                LINGER_S, self._transport.abortConnection
+            )
 
         # --- Twisted's hooks -------------------------------------------------------
 
         def connectionMade(self) -> None:
-            super().connectionMade()
+            super().connectionMade()  # type: ignore[no-untyped-call]
             self._arm(self.limits.header_timeout_s)
 
         def dataReceived(self, data: bytes) -> None:
@@ -134,7 +161,7 @@ def _limited_channel_class() -> type:
                 self._phase = "headers"
                 if self._deadline is None:
                     self._arm(self.limits.header_timeout_s)
-            super().dataReceived(data)
+            super().dataReceived(data)  # type: ignore[no-untyped-call]
 
         def allHeadersReceived(self) -> None:
             self._disarm()
@@ -144,7 +171,7 @@ def _limited_channel_class() -> type:
                 return
             self._phase = "body"
             self._body_bytes = 0
-            super().allHeadersReceived()
+            super().allHeadersReceived()  # type: ignore[no-untyped-call]
             # A request without a body is complete at once (allContentReceived disarms).
             self._arm(self.limits.body_timeout_s)
 
@@ -165,16 +192,16 @@ def _limited_channel_class() -> type:
                 return
             self._disarm()
             self._phase = "handling"
-            super().allContentReceived()
+            super().allContentReceived()  # type: ignore[no-untyped-call]
 
-        def requestDone(self, request: Any) -> None:
+        def requestDone(self, request: http.Request) -> None:
             # Before Twisted replays pipelined data, which may hold the next request.
             self._phase = "waiting"
-            super().requestDone(request)
+            super().requestDone(request)  # type: ignore[no-untyped-call]
 
-        def connectionLost(self, reason: Any) -> None:
+        def connectionLost(self, reason: Failure = connectionDone) -> None:
             self._disarm()
-            super().connectionLost(reason)
+            super().connectionLost(reason)  # type: ignore[no-untyped-call]
 
     return LimitedChannel
 
@@ -185,7 +212,7 @@ def _limited_factory_class(limits: RequestLimits) -> type:
 
     channel_class = _limited_channel_class()
 
-    class LimitedHTTPFactory(HTTPFactory):
+    class LimitedHTTPFactory(HTTPFactory):  # type: ignore[misc]  # daphne is untyped
         """daphne's HTTP factory, building limited channels."""
 
         def protocol(self) -> Any:
@@ -228,5 +255,5 @@ def limit_daphne_requests(limits: RequestLimits | None = None) -> bool:
     if problem is not None:
         log.error("request limits not installed: %s; put a proxy that has them in front", problem)
         return False
-    server.HTTPFactory = _limited_factory_class(limits or limits_from_settings())
+    server.HTTPFactory = _limited_factory_class(limits or limits_from_settings())  # type: ignore[attr-defined]
     return True

@@ -133,6 +133,10 @@ class Connection:
 class ChannelFanout(Listener):  # type: ignore[misc]
     """The one django-eventstream listener of a channel in this process."""
 
+    # Attributes of the (untyped) Listener, filled by django-eventstream's ListenerManager.
+    channel_items: dict[str, list[Event]]
+    overflow: bool
+
     def __init__(self, channel: str) -> None:
         super().__init__()
         self.channel = channel

@@ -20,7 +20,7 @@ def _event(row: StoredEvent) -> Event:
     return Event(row.channel, row.type, json.loads(row.data), id=row.eid)
 
 
-class StationStorage(DjangoModelStorage):
+class StationStorage(DjangoModelStorage):  # type: ignore[misc]  # django-eventstream is untyped
     def opening(self, channel: str) -> list[Event]:
         """The events that tell a new listener where the station stands, in id order."""
         rows = StoredEvent.objects.filter(channel=channel, eid__gt=0)

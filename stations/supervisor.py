@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from project.asgi_types import ASGIApp, Receive, Scope, Send
 from stations import listeners
 from stations.clock import run_clock
 from stations.control import GROUP
@@ -139,10 +140,10 @@ def ensure_supervisor() -> None:
 class StartStationClocks:
     """ASGI wrapper: the first request a process serves starts its station supervisor."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _started is None:
             ensure_supervisor()
         await self.app(scope, receive, send)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ def secrets() -> list[str]:
     return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
-def check_password_allowed(user: AbstractBaseUser, password: str) -> None:
+def check_password_allowed(user: User, password: str) -> None:
     """Refuse (:class:`PasswordRefused`) a password too short, too long, or the user's login password."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise PasswordRefused(f"a Subsonic password needs at least {MIN_PASSWORD_CHARS} characters")
@@ -47,13 +47,13 @@ def encrypted(password: str) -> str:
     return encrypt_password(password, secrets=secrets())
 
 
-def account_password_set(user: AbstractBaseUser, password: str) -> None:
+def account_password_set(user: User, password: str) -> None:
     """Give ``user`` this Subsonic password (encrypted; never the login password)."""
     check_password_allowed(user, password)
     SubsonicAccount.objects.update_or_create(user=user, defaults={"password_encrypted": encrypted(password)})
 
 
-def api_key_create(user: AbstractBaseUser) -> str:
+def api_key_create(user: User) -> str:
     """A new API key for ``user``: returned once, stored as its hash."""
     key = auth.new_api_key()
     ApiKey.objects.create(user=user, key_hash=auth.hash_api_key(key), prefix=key[:12])
@@ -79,7 +79,7 @@ def _wrong() -> SubsonicError:
     return SubsonicError(errors.WRONG_CREDENTIALS, "Wrong username or password")
 
 
-def _by_key(credentials: auth.KeyAuth) -> AbstractBaseUser:
+def _by_key(credentials: auth.KeyAuth) -> User:
     found = ApiKey.objects.select_related("user").filter(key_hash=auth.hash_api_key(credentials.key)).first()
     if found is None or not found.user.is_active:
         raise SubsonicError(errors.INVALID_API_KEY, "Invalid API key")
@@ -89,7 +89,7 @@ def _by_key(credentials: auth.KeyAuth) -> AbstractBaseUser:
     return found.user
 
 
-def authenticate(credentials: auth.Credentials) -> AbstractBaseUser:
+def authenticate(credentials: auth.Credentials) -> User:
     """The active user the credentials prove, or code 40 / 44."""
     if isinstance(credentials, auth.KeyAuth):
         return _by_key(credentials)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
@@ -10,7 +12,7 @@ from subsonic.accounts import PasswordRefused, check_password_allowed, encrypted
 from subsonic.models import ApiKey, SubsonicAccount
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(forms.ModelForm[SubsonicAccount]):
     password = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,
@@ -22,8 +24,9 @@ class AccountForm(forms.ModelForm):
         model = SubsonicAccount
         fields = ["user"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         password, user = data.get("password"), data.get("user")
         if password and user is not None:
             try:
@@ -36,7 +39,7 @@ class AccountForm(forms.ModelForm):
 
 
 @admin.register(SubsonicAccount)
-class SubsonicAccountAdmin(admin.ModelAdmin):
+class SubsonicAccountAdmin(admin.ModelAdmin[SubsonicAccount]):
     form = AccountForm
     list_display = ["user", "has_password", "updated_at"]
     search_fields = ["user__username"]
@@ -53,7 +56,7 @@ class SubsonicAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     """Keys are made by ``manage.py subsonic_user <name> --api-key``; here they are seen and revoked."""
 
     list_display = ["prefix", "user", "created_at", "last_used_at"]

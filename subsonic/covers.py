@@ -14,6 +14,7 @@ import binascii
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mutagen
 from mutagen.flac import Picture
@@ -64,7 +65,7 @@ def embedded_picture(path: Path) -> CoverPicture | None:
     pictures: list[tuple[int, bytes, str]] = []
     tags = audio.tags
     if isinstance(tags, ID3):
-        pictures += [(frame.type, frame.data, frame.mime) for frame in tags.getall("APIC")]
+        pictures += [(frame.type, frame.data, frame.mime) for frame in tags.getall("APIC")]  # type: ignore[no-untyped-call]
     for picture in getattr(audio, "pictures", None) or ():  # FLAC
         pictures.append((picture.type, picture.data, picture.mime))
     if tags is not None and not isinstance(tags, ID3):
@@ -73,14 +74,14 @@ def embedded_picture(path: Path) -> CoverPicture | None:
             pictures.append((FRONT_COVER, bytes(cover), mime))
         for encoded in _get(tags, "metadata_block_picture"):  # Vorbis comments
             try:
-                picture = Picture(base64.b64decode(encoded))
+                picture = Picture(base64.b64decode(encoded))  # type: ignore[no-untyped-call]
             except (binascii.Error, ValueError, TypeError, mutagen.MutagenError):
                 continue
             pictures.append((picture.type, picture.data, picture.mime))
     return _best(pictures)
 
 
-def _get(tags: object, key: str) -> list:
+def _get(tags: object, key: str) -> list[Any]:
     try:
         found = tags[key]  # type: ignore[index]
     except (KeyError, ValueError, TypeError):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Max, Sum
 
 from subsonic import ids
@@ -14,7 +14,7 @@ from subsonic.models import Play, Star
 
 
 class UserState:
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self._plays: dict[int, tuple[int, datetime]] = {}
 

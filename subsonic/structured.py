@@ -181,13 +181,13 @@ def _cue_lines(source: LyricsSource) -> tuple[list[dict[str, object]], list[dict
     if has_background:
         agents.background = agents.add(agents.unused_id("bg"), "bg")
     for cue_line in cue_lines:
-        voice = cue_line["agentId"]
-        if voice is None:
+        agent_id = cue_line["agentId"]
+        if agent_id is None:
             cue_line["agentId"] = agents.background
-        elif voice == "":
+        elif agent_id == "":
             cue_line["agentId"] = agents.main
         else:
-            agents.add(str(voice), "voice")
+            agents.add(str(agent_id), "voice")
     return cue_lines, agents.entries
 
 

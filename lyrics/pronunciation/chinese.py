@@ -89,7 +89,9 @@ def _load() -> Callable[[str], list[str]]:
             load_phrases_dict(_neutral_tone_phrases())
 
             def read(text: str) -> list[str]:
-                return lazy_pinyin(text, style=Style.TONE, errors=list)
+                # pypinyin documents an errors callable returning a list (here: one item per
+                # character); its stub only allows one returning a str.
+                return lazy_pinyin(text, style=Style.TONE, errors=list)  # type: ignore[arg-type]
 
             _reader = read
     return _reader

@@ -36,7 +36,8 @@ def romanize_japanese(text: str) -> str:
     if not text.strip():
         return ""
     with _lock:  # one MeCab tagger, which is not safe to share between threads at once
-        return _load().romaji(text, capitalize=False).lower()
+        romaji: str = _load().romaji(text, capitalize=False)  # cutlet is untyped
+        return romaji.lower()
 
 
 def is_loaded() -> bool:

@@ -25,7 +25,7 @@ def _whole_number(request: HttpRequest, name: str, default: int) -> int | None:
     return int(value)
 
 
-def _link_header(request: HttpRequest, page: Page, per_page: int) -> str:
+def _link_header(request: HttpRequest, page: Page[Track], per_page: int) -> str:
     """RFC 8288 links to the next and previous pages, keeping the other query parameters."""
 
     def url(number: int) -> str:
@@ -75,7 +75,7 @@ def track_list(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_safe
-def track_detail(request: HttpRequest, track_id: int) -> JsonResponse:
+def track_detail(request: HttpRequest, track_id: int) -> HttpResponseBase:
     """``GET /api/tracks/<id>``: the track with its lyric lines."""
     try:
         track = Track.objects.get(pk=track_id)

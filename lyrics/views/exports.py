@@ -15,7 +15,8 @@ LAYERS = ("translation", "pronunciation")
 
 def _download(body: str, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(False, name)
+    if disposition := content_disposition_header(False, name):  # None only for an empty name
+        response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-cache"
     return response
 

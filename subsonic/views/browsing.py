@@ -39,7 +39,7 @@ def _indexed(artists: list[Artist], call: Call, *, directory_style: bool) -> lis
     groups: dict[str, list[Artist]] = defaultdict(list)
     for artist in sorted(artists, key=lambda a: indexes.sort_key(a.name)):
         groups[indexes.index_letter(artist.name)].append(artist)
-    found = []
+    found: list[dict[str, object]] = []
     for letter in sorted(groups, key=lambda name: (name == "#", name)):
         if directory_style:
             listed = [

@@ -12,7 +12,7 @@ import logging
 import re
 
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
@@ -47,7 +47,7 @@ def error_answer(error: SubsonicError, params: Params | None) -> HttpResponse:
     return answer(render.error_payload(error.code, error.message), params, failed=True)
 
 
-def _authenticate(request: HttpRequest, params: Params) -> AbstractBaseUser:
+def _authenticate(request: HttpRequest, params: Params) -> User:
     from subsonic.accounts import authenticate
 
     address = throttle.client_address(request)
@@ -89,9 +89,9 @@ async def endpoint(request: HttpRequest, name: str) -> HttpResponseBase:
         _check_version(params)
         call = Call(request, params, user)
         if found.binary:
-            return await found.handler(call)  # type: ignore[misc]
+            return await found.handler(call)
         payload = await sync_to_async(found.handler)(call)
-        return answer(payload, params)  # type: ignore[arg-type]
+        return answer(payload, params)
     except SubsonicError as exc:
         return error_answer(exc, params)
     except (RequestDataTooBig, SuspiciousOperation):

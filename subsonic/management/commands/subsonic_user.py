@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser, RawDescriptionHelpFormatter
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from subsonic.accounts import PasswordRefused, account_password_set, api_key_create, passwords_reencrypt
 from subsonic.models import ApiKey, SubsonicAccount
@@ -30,7 +31,7 @@ Examples:
 class Command(BaseCommand):
     help = HELP
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> ArgumentParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = RawDescriptionHelpFormatter
         return parser
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             "--reencrypt", action="store_true", help="re-encrypt all passwords (key rotation)"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if options["reencrypt"]:
             done, unreadable = passwords_reencrypt()
             self.stdout.write(f"{done} passwords re-encrypted, {unreadable} unreadable (set those again)")
