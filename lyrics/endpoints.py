@@ -19,7 +19,7 @@ from django.http import QueryDict
 from lyrics.audio import FILE_THREADS
 from lyrics.audio_answers import load_audio, prepare_audio
 from lyrics.files import NotInRoot, TooLarge, check_relative_name, read_confined, real_roots
-from lyrics.lyric_streams import load_stream_track, prepare_events, prepare_text
+from lyrics.lyric_streams import StreamTrack, load_stream_track, prepare_events, prepare_text
 from lyrics.sse import encode_event
 from lyrics.text import TextDecodeError, decode_text
 from project.answers import SSE_HEADERS, TEXT, PreparedStream, json_error, send_prepared
@@ -64,19 +64,38 @@ def _method_refusal(scope: Scope) -> PreparedStream | None:
     return answer
 
 
-async def _lyric_stream(scope: Scope, receive: Receive, send: Send, *, track_id: int, kind: str) -> None:
-    head = scope["method"] == "HEAD"
-    with open_streams.reserve(scope_client(scope)) as refusal:
-        if refusal is not None:
-            await send_prepared(refusal, receive, send, head=head)
+def _prepare_stream(scope: Scope, track: StreamTrack | None, kind: str) -> PreparedStream:
+    # Its own function, so the parsed query is not held for the stream's whole life.
+    query = query_of(scope)
+    if kind == "events":
+        return prepare_events(track, query, header(scope, b"last-event-id"))
+    return prepare_text(track, query)
+
+
+class LyricStream:
+    """The lean endpoint of a lyric stream (``kind`` "events" or "text") of the routed track.
+
+    One coroutine for the request's whole life (thousands are open at once):
+    GET and HEAD only, a place under the limits held until the stream ends,
+    a bad query a 400 with a JSON body.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        head = scope["method"] == "HEAD"
+        if (refused := _method_refusal(scope)) is not None:
+            await send_prepared(refused, receive, send)
             return
-        query = query_of(scope)
-        track = await load_stream_track(track_id)
-        if kind == "events":
-            prepared = prepare_events(track, query, header(scope, b"last-event-id"))
-        else:
-            prepared = prepare_text(track, query)
-        await send_prepared(prepared, receive, send, head=head)
+        with open_streams.reserve(scope_client(scope)) as refusal:
+            if refusal is None:
+                track_id = scope["url_route"]["kwargs"]["track_id"]
+                try:
+                    prepared = _prepare_stream(scope, await load_stream_track(track_id), self.kind)
+                except BadRequest as exc:
+                    prepared = json_error(400, str(exc))
+            await send_prepared(refusal or prepared, receive, send, head=head)
 
 
 def endpoint(handler: Endpoint) -> Endpoint:
@@ -96,18 +115,10 @@ def endpoint(handler: Endpoint) -> Endpoint:
     return run
 
 
-@endpoint
-async def lyric_events(scope: Scope, receive: Receive, send: Send) -> None:
-    """``GET /tracks/<id>/lyrics/events``: the lyrics snapshot, then each line when due, then ``end``."""
-    await _lyric_stream(
-        scope, receive, send, track_id=scope["url_route"]["kwargs"]["track_id"], kind="events"
-    )
-
-
-@endpoint
-async def lyric_text(scope: Scope, receive: Receive, send: Send) -> None:
-    """``GET /tracks/<id>/lyrics/text``: one lyric line per text line, each written when due."""
-    await _lyric_stream(scope, receive, send, track_id=scope["url_route"]["kwargs"]["track_id"], kind="text")
+# ``GET /tracks/<id>/lyrics/events``: the lyrics snapshot, then each line when due, then ``end``.
+lyric_events = LyricStream("events")
+# ``GET /tracks/<id>/lyrics/text``: one lyric line per text line, each written when due.
+lyric_text = LyricStream("text")
 
 
 async def _audio(scope: Scope, receive: Receive, send: Send, track_id: int) -> None:
@@ -166,7 +177,8 @@ async def music_text(scope: Scope, receive: Receive, send: Send) -> None:
     """``/music/text?file_name=`` (a text file as SSE) or ``?track_id=`` (the lyrics stream)."""
     query = query_of(scope)
     if "track_id" in query:
-        await _lyric_stream(scope, receive, send, track_id=_id_param(query, "track_id"), kind="events")
+        routed = {"args": (), "kwargs": {"track_id": _id_param(query, "track_id")}}
+        await lyric_events(dict(scope, url_route=routed), receive, send)
         return
     name = query.get("file_name")
     if name is None:

@@ -105,8 +105,11 @@ class WriteBackpressure:
             return
         gate = _Gate()
         registered = False
-        scope = dict(scope)
-        scope["extensions"] = {**(scope.get("extensions") or {}), "byeol.write_paused": gate.paused}
+        # daphne builds a fresh scope per request: add to it rather than copy it (thousands of streams).
+        extensions = scope.get("extensions")
+        if extensions is None:
+            extensions = scope["extensions"] = {}
+        extensions["byeol.write_paused"] = gate.paused
 
         async def gated_send(message: Message) -> None:
             nonlocal registered

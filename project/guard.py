@@ -71,6 +71,12 @@ def _plain(status: int, text: str, extra: dict[str, str] | None = None) -> tuple
     return start, {"type": "http.response.body", "body": body}
 
 
+@cache
+def _encoded(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers as ASGI bytes, shared by every answer (a stream keeps them for its life)."""
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers)
+
+
 class Guarded:
     """Wrap a lean endpoint so its answers are guarded exactly as Django's are."""
 
@@ -97,13 +103,10 @@ class Guarded:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         refusal = self._refusal(scope)
-        extra = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in security_headers(secure=is_secure(scope)).items()
-        ]
+        extra = _encoded(tuple(security_headers(secure=is_secure(scope)).items()))
         if refusal is not None:
             start, body = refusal
-            start["headers"] += extra
+            start["headers"] += list(extra)
             await send(start)
             await send(body)
             return

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
 
@@ -34,25 +32,41 @@ class OpenStreams:
         answer.headers["Retry-After"] = str(random.randint(5, 15))
         return answer
 
-    @contextmanager
-    def reserve(self, client: str) -> Iterator[PreparedStream | None]:
-        """Hold a place for one stream while the block runs; yields the refusal when there is none.
+    def reserve(self, client: str) -> Reservation:
+        """Hold a place for one stream while a ``with`` block runs; the block gets the refusal when
+        there is none. Checking and counting happen together, with no await between them."""
+        return Reservation(self, client)
 
-        Checking and counting happen together, with no await between them.
-        """
-        refusal = self._refusal(client)
-        if refusal is not None:
-            yield refusal
-            return
-        self.total += 1
-        self.by_client[client] += 1
-        try:
-            yield None
-        finally:
-            self.total -= 1
-            self.by_client[client] -= 1
-            if self.by_client[client] <= 0:
-                del self.by_client[client]
+    def _release(self, client: str) -> None:
+        self.total -= 1
+        self.by_client[client] -= 1
+        if self.by_client[client] <= 0:
+            del self.by_client[client]
+
+
+class Reservation:
+    """A place under the limits, from ``__enter__`` until ``__exit__`` (a class, not a generator:
+    it lives as long as the stream, thousands at once)."""
+
+    __slots__ = ("client", "held", "streams")
+
+    def __init__(self, streams: OpenStreams, client: str) -> None:
+        self.streams = streams
+        self.client = client
+        self.held = False
+
+    def __enter__(self) -> PreparedStream | None:
+        refusal = self.streams._refusal(self.client)
+        if refusal is None:
+            self.streams.total += 1
+            self.streams.by_client[self.client] += 1
+            self.held = True
+        return refusal
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            self.held = False
+            self.streams._release(self.client)
 
 
 open_streams = OpenStreams()
