@@ -1,5 +1,7 @@
 """The Track admin, as staff use it."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -41,6 +43,29 @@ def test_a_broken_lrc_is_rejected_naming_the_line(admin_client):
     assert response.status_code == 200
     assert "line 3" in response.content.decode()
     assert "broken here" in response.content.decode()
+    assert not Track.objects.exists()
+
+
+def test_a_ttml_upload_previews_voices_and_every_layer(admin_client):
+    ttml = (Path(__file__).parent.parent / "data" / "amll.ttml").read_bytes()
+    assert upload(admin_client, ttml, name="star.ttml").status_code == 302
+    track = Track.objects.get(title="Uploaded")
+    page = admin_client.get(f"/admin/lyrics/track/{track.pk}/change/").content.decode()
+    assert "v1: Aoi" in page
+    assert "v2: ひかり" in page
+    row = next(row for row in page.split("<tr>") if "忘れないで" in row)
+    for shown in ("<td>v2</td>", "Don&#x27;t forget", "wasurenaide", "(ずっと)"):
+        assert shown in row
+
+
+def test_a_broken_ttml_is_rejected_naming_the_element(admin_client):
+    ttml = b'<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="00:01.000">one</p>'
+    ttml += b'<p begin="soon">two</p></div></body></tt>'
+    response = upload(admin_client, ttml, name="broken.ttml")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for shown in ("Not a readable TTML file", "&lt;p&gt; #2", "soon"):
+        assert shown in page
     assert not Track.objects.exists()
 
 
