@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
@@ -34,6 +33,7 @@ from lyrics.audio import (
 from lyrics.files import NotInRoot, open_confined, real_roots
 from lyrics.models import LibraryFolder, Track
 from project.answers import TEXT, PreparedStream, json_error
+from project.shared_loads import SharedLoad
 
 CACHE_CONTROL = "public, max-age=3600"
 # How long a track's audio path and the roots serve requests before they are
@@ -53,25 +53,10 @@ def _load_now(track_id: int) -> tuple[str, list[Path]] | None:
     return audio_path, audio_roots()
 
 
-_load = database_sync_to_async(_load_now, thread_sensitive=False)
-_cache: dict[int, tuple[float, asyncio.Future[tuple[str, list[Path]] | None]]] = {}
-
-
-async def load_audio(track_id: int) -> tuple[str, list[Path]] | None:
-    """The track's audio path and the folders audio may come from (None: no such track)."""
-    now = time.monotonic()
-    cached = _cache.get(track_id)
-    if cached is not None and cached[0] > now:
-        return await asyncio.shield(cached[1])
-    if len(_cache) > 10_000:
-        _cache.clear()
-    future = asyncio.ensure_future(_load(track_id))
-    _cache[track_id] = (now + LOOKUP_CACHE_S, future)
-    try:
-        return await asyncio.shield(future)
-    except BaseException:
-        _cache.pop(track_id, None)
-        raise
+# The track's audio path and the folders audio may come from (None: no such track).
+load_audio: SharedLoad[int, tuple[str, list[Path]] | None] = SharedLoad(
+    database_sync_to_async(_load_now, thread_sensitive=False), ttl_s=LOOKUP_CACHE_S
+)
 
 
 def _validators(headers: dict[str, str], info: FileInfo) -> dict[str, str]:

@@ -6,7 +6,6 @@ request into a :class:`~project.answers.PreparedStream` here, and send it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
@@ -35,6 +34,7 @@ from lyrics.streams import (
     plan_from_position,
 )
 from project.answers import SSE_HEADERS, TEXT, PreparedStream, json_error
+from project.shared_loads import SharedLoad
 
 log = logging.getLogger("byeol.streams")
 
@@ -117,29 +117,12 @@ def _load_now(track_id: int) -> StreamTrack | None:
         return None
 
 
-# Off the shared thread, so a burst of loads runs in parallel; channels closes
-# the connection afterwards: a stream never holds one across a song.
-_load = database_sync_to_async(_load_now, thread_sensitive=False)
-
-
-_cache: dict[int, tuple[float, asyncio.Future[StreamTrack | None]]] = {}
-
-
-async def load_stream_track(track_id: int) -> StreamTrack | None:
-    """The track as streams need it; concurrent requests for one track share one load."""
-    now = time.monotonic()
-    cached = _cache.get(track_id)
-    if cached is not None and cached[0] > now:
-        return await asyncio.shield(cached[1])
-    if len(_cache) > 10_000:
-        _cache.clear()
-    future: asyncio.Future[StreamTrack | None] = asyncio.ensure_future(_load(track_id))
-    _cache[track_id] = (now + TRACK_CACHE_S, future)
-    try:
-        return await asyncio.shield(future)
-    except BaseException:
-        _cache.pop(track_id, None)
-        raise
+# The track as streams need it (None: no such track). Off the shared thread, so a
+# burst of loads runs in parallel; channels closes the connection afterwards: a
+# stream never holds one across a song.
+load_stream_track: SharedLoad[int, StreamTrack | None] = SharedLoad(
+    database_sync_to_async(_load_now, thread_sensitive=False), ttl_s=TRACK_CACHE_S
+)
 
 
 def reconnect_soon() -> bytes:

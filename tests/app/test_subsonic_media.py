@@ -26,7 +26,7 @@ def library(tmp_path: Path, settings) -> dict[str, Track]:
     settings.AUDIO_ROOTS = [str(tmp_path)]
     cache.clear()
     # The audio answer caches a track's path for a second; ids repeat between tests.
-    audio_answers._cache.clear()
+    audio_answers.load_audio.clear()
     account_password_set(User.objects.create_user("alice"), PASSWORD)
     covered = tagged_mp3(
         tmp_path / "covered.mp3", title="별빛", artist="아이유", album="Palette", cover=cover_jpeg()
@@ -84,7 +84,7 @@ async def test_stream_needs_authentication_and_answers_errors_in_xml(async_clien
 
 async def test_a_file_outside_the_audio_roots_is_not_found(async_client, library, settings, tmp_path):
     settings.AUDIO_ROOTS = [str(tmp_path / "elsewhere")]
-    audio_answers._cache.clear()
+    audio_answers.load_audio.clear()
     response = await async_client.get(
         "/rest/stream", {**token_params(), "id": library["bare"].pk, "f": "json"}
     )
