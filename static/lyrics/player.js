@@ -44,21 +44,7 @@
   const pronunciationLang = lyricsBox.dataset.pronunciationLang || "";
   const mainAgent = lyricsBox.dataset.mainAgent || "";
 
-  function span(className, text, lang) {
-    const element = document.createElement("span");
-    element.className = className;
-    element.textContent = text;
-    if (lang) element.lang = lang;
-    return element;
-  }
-
-  function wordSpans(words) {
-    return words.map((word) => {
-      const element = span("word", word.text);
-      element.dataset.time = String(word.time_ms);
-      return element;
-    });
-  }
+  const { span, fillSung } = window.ByeolMarkup;
 
   function layerSpans(line) {
     const spans = [];
@@ -82,13 +68,11 @@
     button.dataset.time = String(line.time_ms);
     if (line.agent) button.dataset.agent = line.agent;
     const sung = span("sung-text", "");
-    if (line.words && line.words.length) sung.append(...wordSpans(line.words));
-    else sung.textContent = line.text || "♪";
+    fillSung(sung, line);
     button.append(sung);
     if (line.background) {
       const background = span("background", "");
-      if (line.background.words && line.background.words.length) background.append(...wordSpans(line.background.words));
-      else background.textContent = line.background.text;
+      fillSung(background, line.background);
       button.append(background);
     }
     button.append(...layerSpans(line));

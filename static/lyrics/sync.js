@@ -116,13 +116,7 @@
   }
 
   // --- rendering: the player's markup (textContent only, never HTML) -----------
-  function span(className, text, lang) {
-    const element = document.createElement("span");
-    element.className = className;
-    element.textContent = text;
-    if (lang) element.lang = lang;
-    return element;
-  }
+  const { span } = window.ByeolMarkup;
 
   function renderLine(index) {
     const line = lines[index];

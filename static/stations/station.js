@@ -48,26 +48,7 @@
   }
 
   // --- rendering (textContent only: lyrics are never parsed as HTML) ---------------
-  function span(className, text, lang) {
-    const element = document.createElement("span");
-    element.className = className;
-    element.textContent = text;
-    if (lang) element.lang = lang;
-    return element;
-  }
-
-  function wordSpans(words) {
-    return words.map((word) => {
-      const element = span("word", word.text);
-      element.dataset.time = String(word.time_ms);
-      return element;
-    });
-  }
-
-  function fillSung(box, data) {
-    if (data.words && data.words.length) box.replaceChildren(...wordSpans(data.words));
-    else box.textContent = data.text || "♪";
-  }
+  const { span, fillSung } = window.ByeolMarkup;
 
   function layerSpans(data, detail) {
     const spans = [];
