@@ -26,9 +26,12 @@ CHROMIUM_ARGS = [
 DEMO_LIBRARY = ROOT / "demo" / "library"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def collected_static() -> None:
-    """Hashed, compressed static files, as pages link and ServeStatic serves them (made again when stale)."""
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Hashed, compressed static files, as pages link and ServeStatic serves them (made again when stale).
+
+    Before collection: test modules import the routing table, whose ServeStatic
+    lists the collected files when it is built.
+    """
     from django.conf import settings
     from django.core.management import call_command
 
