@@ -95,11 +95,8 @@ def _disposition(path: Path) -> str:
 async def prepare_audio(
     located: tuple[str, list[Path]] | None, *, method: str, headers: Mapping[str, str], track_id: int
 ) -> PreparedStream:
-    """The answer to ``GET|HEAD`` on a track's audio; ``headers`` has lower-case names."""
-    if method not in ("GET", "HEAD"):
-        answer = json_error(405, "use GET or HEAD")
-        answer.headers["Allow"] = "GET, HEAD"
-        return answer
+    """The answer to ``GET|HEAD`` on a track's audio (callers refuse other methods); ``headers`` has
+    lower-case names."""
     if located is None:
         return json_error(404, "no such track", track_id=track_id)
     audio_path, roots = located

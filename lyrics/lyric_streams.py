@@ -76,10 +76,15 @@ def parse_query(query: Mapping[str, str]) -> StreamQuery:
         raise BadQuery("rate must be a number from 0.25 to 4") from None
     if not math.isfinite(rate) or not RATE_MIN <= rate <= RATE_MAX:
         raise BadQuery("rate must be a number from 0.25 to 4")
-    show = tuple(name for name in query.get("show", "").split(",") if name)
+    return StreamQuery(int(at), pace, rate, parse_show(query.get("show", "")))
+
+
+def parse_show(value: str) -> tuple[str, ...]:
+    """The layers ``?show=`` names (``translation,pronunciation``), or :class:`BadQuery`."""
+    show = tuple(name for name in value.split(",") if name)
     if any(name not in TEXT_LAYERS for name in show):
         raise BadQuery("show takes translation and/or pronunciation, separated by a comma")
-    return StreamQuery(int(at), pace, rate, show)
+    return show
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,10 @@ class Guarded:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    def _refusal(self, scope: Scope) -> tuple[Message, Message] | None:
+    def _refusal(self, scope: Scope, secure: bool) -> tuple[Message, Message] | None:
         host = request_host(scope)
         if not host_allowed(host):
             return _plain(400, "Bad Request (400): this host is not served here\n")
-        secure = is_secure(scope)
         path = scope["path"].lstrip("/")
         if (
             settings.SECURE_SSL_REDIRECT
@@ -102,8 +101,9 @@ class Guarded:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = self._refusal(scope)
-        extra = _encoded(tuple(security_headers(secure=is_secure(scope)).items()))
+        secure = is_secure(scope)
+        refusal = self._refusal(scope, secure)
+        extra = _encoded(tuple(security_headers(secure=secure).items()))
         if refusal is not None:
             start, body = refusal
             start["headers"] += list(extra)

@@ -45,7 +45,6 @@ log = logging.getLogger("byeol.requests")
 # How long a refused client may go on sending before its connection is dropped.
 LINGER_S = 2.0
 # The daphne releases whose server module builds its HTTP factory by name.
-DAPHNE_VERSIONS = ("4.2.",)
 
 
 @dataclass(frozen=True)
@@ -225,6 +224,8 @@ def _limited_factory_class(limits: RequestLimits) -> type:
 def _compatible() -> str | None:
     """Why the hook cannot be installed here, or None."""
     from importlib.metadata import version
+
+    from project.backpressure import DAPHNE_VERSIONS
 
     installed = version("daphne")
     if not installed.startswith(DAPHNE_VERSIONS):

@@ -13,10 +13,11 @@ from stations.publish import announce
 UP_NEXT = 50
 
 
-def position_ms(station: Station, *, now: datetime | None = None) -> int:
-    if station.started_at is None:
+def position_ms(started_at: datetime | None) -> int:
+    """How far into its track a station that started it at ``started_at`` is now."""
+    if started_at is None:
         return 0
-    return max(0, int(((now or timezone.now()) - station.started_at).total_seconds() * 1000))
+    return max(0, int((timezone.now() - started_at).total_seconds() * 1000))
 
 
 def track_event(station: Station) -> dict[str, object]:
@@ -27,7 +28,7 @@ def track_event(station: Station) -> dict[str, object]:
         "track": track.summary(),
         "audio_url": track.urls()["audio"] if track.has_audio else None,
         "started_at": station.started_at.isoformat(),
-        "position_ms": position_ms(station),
+        "position_ms": position_ms(station.started_at),
         "synced": track.synced,
     }
 

@@ -20,7 +20,6 @@ from urllib.parse import quote
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_eventstream.event import Event
 from django_eventstream.storage import EventDoesNotExist
@@ -28,11 +27,12 @@ from django_eventstream.utils import get_storage
 from gripcontrol import Channel, create_grip_channel_header, parse_grip_uri, validate_sig
 
 from lyrics.endpoints import BadRequest, endpoint, query_of
-from lyrics.lyric_streams import TEXT_LAYERS, reconnect_soon, text_line
+from lyrics.lyric_streams import BadQuery, parse_show, reconnect_soon, text_line
 from project.answers import EVENT_STREAM, SSE_HEADERS, TEXT, PreparedStream, json_error, send_prepared
 from project.asgi_types import Message, Receive, Scope, Send, header
 from project.clients import scope_client
 from project.limits import open_streams
+from stations.announce import position_ms
 from stations.fanout import Connection, Encoder, encode_stored, fanout_for
 from stations.listeners import hold_channel
 from stations.models import Station
@@ -61,7 +61,7 @@ def _with_position(event: Event) -> Event:
     data = json.loads(str(event.data))
     started = parse_datetime(data.get("started_at") or "")
     if started is not None:
-        data["position_ms"] = max(0, int((timezone.now() - started).total_seconds() * 1000))
+        data["position_ms"] = position_ms(started)
     return Event(event.channel, event.type, json.dumps(data, ensure_ascii=False), id=event.id)
 
 
@@ -265,7 +265,8 @@ async def station_text(scope: Scope, receive: Receive, send: Send) -> None:
     if len(slug) > MAX_SLUG_CHARS:
         await send_prepared(json_error(404, "no such station"), receive, send)
         return
-    show = tuple(name for name in query_of(scope).get("show", "")[:40].split(",") if name)
-    if any(name not in TEXT_LAYERS for name in show):
-        raise BadRequest("show takes translation and/or pronunciation, separated by a comma")
+    try:
+        show = parse_show(query_of(scope).get("show", "")[:40])
+    except BadQuery as exc:
+        raise BadRequest(str(exc)) from None
     await _listen(scope, receive, send, slug, None, text=text_encoder(show))
