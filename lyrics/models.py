@@ -12,6 +12,15 @@ from django.utils import timezone
 
 from lyrics.lrclib import normalise_name
 
+# Search text is cut to this many characters.
+MAX_QUERY_CHARS = 200
+
+
+def search_query(value: str) -> str:
+    """A client's search text as searches use it: trimmed, at most ``MAX_QUERY_CHARS``, without NUL
+    (no text holds one, and PostgreSQL refuses one in a query: a 500)."""
+    return value.replace("\x00", "").strip()[:MAX_QUERY_CHARS]
+
 
 class TrackQuerySet(models.QuerySet["Track"]):
     def with_audio(self) -> TrackQuerySet:

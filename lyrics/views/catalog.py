@@ -8,10 +8,9 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_safe
 
-from lyrics.models import Track
+from lyrics.models import Track, search_query
 from project.answers import json_error
 
-MAX_QUERY_CHARS = 200
 PER_PAGE = 50
 MAX_PER_PAGE = 200
 
@@ -52,8 +51,7 @@ def track_list(request: HttpRequest) -> HttpResponseBase:
     per_page = _whole_number(request, "per_page", PER_PAGE)
     if page_number is None or per_page is None:
         return json_error(400, "page and per_page are whole numbers from 1").as_response()
-    # No text holds a NUL, and PostgreSQL refuses one in a query (a 500): drop it.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
+    query = search_query(request.GET.get("q", ""))
     tracks = Track.objects.search(query) if query else Track.objects.all()
     paginator = Paginator(tracks.defer("lyrics_text", "lines"), min(per_page, MAX_PER_PAGE))
     try:

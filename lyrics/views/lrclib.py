@@ -8,7 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from lyrics.lrclib import DURATION_TOLERANCE_S, MAX_SEARCH_RESULTS, as_lrclib, error
-from lyrics.models import Track
+from lyrics.models import Track, search_query
 
 # Longer than any track's duration_ms can hold: no match, not a query.
 MAX_DURATION_S = 3_000_000
@@ -63,20 +63,18 @@ def get_by_id(request: HttpRequest, track_id: int) -> JsonResponse:
 @require_safe
 def search(request: HttpRequest) -> JsonResponse:
     """``GET /api/search?q=`` or ``?track_name=&artist_name=``: at most 20 tracks."""
-    # No text holds a NUL, and PostgreSQL refuses one in a query (a 500): drop it.
     query, title, artist, album = (
-        request.GET.get(name, "").replace("\x00", "").strip()
-        for name in ("q", "track_name", "artist_name", "album_name")
+        search_query(request.GET.get(name, "")) for name in ("q", "track_name", "artist_name", "album_name")
     )
     if not (query or title):
         return _json(error(400, "ValidationError", "give q or track_name"), 400)
     tracks = Track.objects.all()
     if query:
-        tracks = tracks.search(query[:200])
+        tracks = tracks.search(query)
     if title:
-        tracks = tracks.filter(title__icontains=title[:200])
+        tracks = tracks.filter(title__icontains=title)
     if artist:
-        tracks = tracks.filter(artist__icontains=artist[:200])
+        tracks = tracks.filter(artist__icontains=artist)
     if album:
-        tracks = tracks.filter(album__icontains=album[:200])
+        tracks = tracks.filter(album__icontains=album)
     return _json([as_lrclib(track) for track in tracks.order_by("-synced", "id")[:MAX_SEARCH_RESULTS]])

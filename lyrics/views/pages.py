@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from lyrics.models import Track
+from lyrics.models import Track, search_query
 from stations.models import Station
 from stations.views import can_control
 
@@ -25,8 +25,7 @@ def _station_adder(request: HttpRequest) -> dict[str, object]:
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
     """``GET /[?q=&page=]``: one page of the library (two queries, whatever its size)."""
-    # No text holds a NUL, and PostgreSQL refuses one in a query (a 500): drop it.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    query = search_query(request.GET.get("q", ""))
     tracks = Track.objects.search(query) if query else Track.objects.all()
     page = Paginator(tracks.defer("lyrics_text"), LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
     context = {"tracks": page.object_list, "page": page, "query": query, **_station_adder(request)}

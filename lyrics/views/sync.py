@@ -15,7 +15,13 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -25,6 +31,7 @@ from lyrics.export import to_lrc
 from lyrics.lrc import format_stamp
 from lyrics.models import Track
 from lyrics.services import track_lyrics_set
+from project.answers import json_error
 from project.clients import client_ip
 
 MAX_LINES = 2_000
@@ -144,11 +151,11 @@ def _editor(track: Track) -> dict[str, Any]:
     }
 
 
-def _problem(status: int, message: str, **extra: object) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+def _problem(status: int, message: str, **extra: object) -> HttpResponseBase:
+    return json_error(status, message, **extra).as_response()
 
 
-def _save(request: HttpRequest, track_id: int) -> JsonResponse:
+def _save(request: HttpRequest, track_id: int) -> HttpResponseBase:
     if not may_sync(request.user):
         return _problem(403, "Only staff who may change tracks can save stamps: log in again.")
     track = Track.objects.filter(pk=track_id).first()
@@ -190,7 +197,7 @@ def _save(request: HttpRequest, track_id: int) -> JsonResponse:
     )
 
 
-def sync(request: HttpRequest, track_id: int) -> HttpResponse:
+def sync(request: HttpRequest, track_id: int) -> HttpResponseBase:
     """``GET /tracks/<id>/sync``: the editor (staff); ``POST``: save its stamps (JSON)."""
     if request.method == "POST":
         return _save(request, track_id)

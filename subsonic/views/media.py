@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse, HttpResponseBase
 
-from lyrics.audio_answers import load_audio
+from lyrics.audio_answers import load_audio, prepare_audio
 from lyrics.files import inside
 from lyrics.models import Track
 from subsonic import catalog, covers, errors, ids
@@ -27,20 +26,21 @@ def _load_track(value: str) -> Track | None:
 
 async def _audio(call: Call) -> HttpResponseBase:
     """The file exactly as ``/tracks/<id>/audio`` serves it (ranges, validators, offload): no transcoding."""
-    from lyrics.views.audio import track_audio
-
-    track = await sync_to_async(_load_track)(call.params.required("id", max_chars=64))
-    if track is None:
+    track_id = ids.parse_song_id(call.params.required("id", max_chars=64))
+    located = await load_audio(track_id) if track_id is not None else None
+    if track_id is None or located is None or not located[0]:
         raise errors.not_found("Song")
     request = call.request
-    if request.method not in ("GET", "HEAD"):
-        # formPost clients POST their parameters; the answer is the same as to a GET.
-        request = copy.copy(request)
-        request.method = "GET"
-    response = await track_audio(request, track.pk)
-    if response.status_code == 404:
+    # formPost clients POST their parameters; the answer is the same as to a GET.
+    prepared = await prepare_audio(
+        located,
+        method="HEAD" if request.method == "HEAD" else "GET",
+        headers={name.lower(): value for name, value in request.headers.items()},
+        track_id=track_id,
+    )
+    if prepared.status == 404:
         raise errors.not_found("Audio file")
-    return response
+    return prepared.as_response()
 
 
 @method("stream", binary=True)

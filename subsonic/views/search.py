@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from lyrics.models import MAX_QUERY_CHARS
 from subsonic import catalog, entries, ids, indexes
 from subsonic.registry import Call, Payload, method
 from subsonic.views.browsing import MAX_OFFSET, MAX_PAGE, _folder_matches
 
-MAX_QUERY_CHARS = 200
 MAX_WORDS = 10
 
 
