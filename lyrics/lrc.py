@@ -31,19 +31,6 @@ from collections import Counter
 
 from lyrics.document import MAX_TIME_MS, SCRIPT_LANGUAGE, Line, Lyrics, Problem, Word, script_of
 
-__all__ = [
-    "Line",
-    "LrcError",
-    "LrcProblem",
-    "Lyrics",
-    "Word",
-    "format_stamp",
-    "parse_lrc",
-    "parse_lrc_strict",
-]
-
-LrcProblem = Problem  # the name callers knew before the shared model
-
 _STAMP = r"([0-9]+):([0-9]{1,2})(?:[.:]([0-9]{1,3}))?"
 _LINE_STAMP = re.compile(r"\[\s*" + _STAMP + r"\s*\]")
 _WORD_STAMP = re.compile(r"<\s*" + _STAMP + r"\s*>")

@@ -23,18 +23,6 @@ from lyrics.models import Flag, Revision, Track
 from lyrics.reading import detect_format, read_lyrics
 from lyrics.text import normalise_text
 
-LYRIC_FIELDS = (
-    "lyrics_text",
-    "lyrics_format",
-    "lines",
-    "synced",
-    "offset_ms",
-    "agents",
-    "translation_language",
-    "pronunciation_script",
-    "lyrics_source",
-)
-
 
 def lyric_fields(text: str, *, source: str, language: str = "", fmt: str | None = None) -> dict[str, Any]:
     """The Track fields that hold ``text`` as lyrics (parsed; ``TtmlError`` for a broken TTML)."""
@@ -92,7 +80,7 @@ def track_lyrics_set(
             if track.pk is None:
                 track.save()
             else:
-                track.save(update_fields=[*LYRIC_FIELDS, "updated_at"])
+                track.save(update_fields=[*fields, "updated_at"])
     return track
 
 
@@ -113,7 +101,7 @@ def _found_fields(found: FoundTrack) -> dict[str, Any]:
         found.lyrics_text,
         source=found.lyrics_source,
         language=found.language,
-        fmt=found.lyrics_format or None,
+        fmt=found.lyrics_format,
     )
     return fields
 
