@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import random
 import statistics
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.media import make_audio  # noqa: E402
 from tests.support.servers import PYTHON, Project, start_daphne  # noqa: E402
+from tests.support.subsonic_library import token_params  # noqa: E402
 
 PASSWORD = "bench-player-password"
 SALT = "b3nchs4lt"
@@ -87,8 +87,7 @@ def build(project: Project, count: int, audio: Path) -> None:
 
 
 def subsonic(method: str, **params: object) -> tuple[str, dict[str, str]]:
-    token = hashlib.md5((PASSWORD + SALT).encode()).hexdigest()
-    auth = {"u": "bench", "t": token, "s": SALT, "v": "1.16.1", "c": "bench", "f": "json"}
+    auth = {**token_params("bench", PASSWORD, SALT), "c": "bench", "f": "json"}
     return f"/rest/{method}.view", {**auth, **{k: str(v) for k, v in params.items()}}
 
 

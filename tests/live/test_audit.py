@@ -25,7 +25,15 @@ import psutil
 import pytest
 
 from tests.support.nginx import NGINX, start_nginx
-from tests.support.servers import PYTHON, ROOT, Daphne, Project, free_port, start_daphne, wait_for_port
+from tests.support.servers import (
+    PYTHON,
+    ROOT,
+    Daphne,
+    Project,
+    free_port,
+    running,
+    wait_for_port,
+)
 from tests.support.services import require_binary
 
 pytestmark = pytest.mark.live
@@ -55,11 +63,7 @@ def make_station(project: Project, slug: str = "radio") -> None:
 
 @contextmanager
 def serving(project: Project, **extra_env: str) -> Iterator[Daphne]:
-    server = start_daphne(project, extra_env=extra_env)
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(project, extra_env=extra_env)
 
 
 def launch_daphne(project: Project, options: list[str], extra_env: dict[str, str]) -> Daphne:
