@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shlex
 import socket
 import stat
@@ -69,8 +70,9 @@ def serving(project: Project, **extra_env: str) -> Iterator[Daphne]:
 def launch_daphne(project: Project, options: list[str], extra_env: dict[str, str]) -> Daphne:
     """daphne with the given command-line options (its port replaced by a free one)."""
     port = free_port()
-    options = list(options)
-    options[options.index("-p") + 1] = str(port)
+    # The shipped endpoint ("-e tcp:port=8000:…") listens on a free port instead.
+    options = [re.sub(r"(?<=^tcp:port=)\d+", str(port), option) for option in options]
+    assert str(port) in " ".join(options), options
     log_path = project.var_dir / f"daphne-{port}.log"
     env = {**project.environ(), **extra_env}
     with log_path.open("ab") as log_file:
@@ -201,6 +203,25 @@ def test_f2_300_simultaneous_streams_from_one_address_admit_at_most_64(tmp_path,
     assert statuses.count(429) == 300 - 64
     assert all(5 <= int(retry) <= 15 for status, retry in answers if status == 429)
     assert open_now == 64
+
+
+# --- The listen queue: a burst of listeners is queued, not left to SYN retries ---------
+
+
+def test_the_shipped_daphne_listens_with_a_queue_of_2048(tmp_path):
+    require_binary("/usr/bin/ss", "iproute2")
+    options, env = shipped_service()
+    daphne = launch_daphne(make_project(tmp_path), options, env)
+    try:
+        listening = subprocess.run(
+            ["ss", "-ltnH", f"sport = :{daphne.port}"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    finally:
+        daphne.stop()
+    assert listening[0] == "LISTEN"
+    assert listening[2] == "2048", "Send-Q of a listening socket is its backlog (Twisted's default: 50)"
+    for shipped in ("Procfile", "scripts/demo"):
+        assert ":backlog=2048" in (ROOT / shipped).read_text(), shipped
 
 
 # --- F3: the client address through the shipped nginx -------------------------------------
@@ -545,7 +566,7 @@ def test_f11_the_database_and_the_secret_key_are_created_private(tmp_path):
 
 def test_f11_healthz_allow_limits_who_reads_healthz(tmp_path):
     project = make_project(tmp_path)
-    options = ["-b", "127.0.0.1", "-p", "0"]
+    options = ["-e", "tcp:port=0:interface=127.0.0.1"]
     refused = launch_daphne(project, options, {"HEALTHZ_ALLOW": "10.0.0.0/8, 192.0.2.1"})
     try:
         response = httpx.get(f"{refused.url}/healthz", timeout=10)

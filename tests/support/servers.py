@@ -130,6 +130,11 @@ class Daphne:
                 self.proc.wait()
 
 
+def daphne_endpoint(port: int) -> str:
+    """daphne's listening socket as deploy/byeol.service sets it: a listen queue of 2048, not Twisted's 50."""
+    return f"tcp:port={port}:interface=127.0.0.1:backlog=2048"
+
+
 def start_daphne(project: Project, *, port: int | None = None, extra_env: Mapping[str, str] = ()) -> Daphne:
     """Start ``daphne project.asgi:application`` and wait until it answers."""
     port = port or free_port()
@@ -138,7 +143,7 @@ def start_daphne(project: Project, *, port: int | None = None, extra_env: Mappin
     env.update(dict(extra_env))
     with log_path.open("ab") as log_file:
         proc = subprocess.Popen(
-            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "project.asgi:application"],
+            [PYTHON, "-m", "daphne", "-e", daphne_endpoint(port), "project.asgi:application"],
             cwd=ROOT,
             env=env,
             stdout=log_file,
