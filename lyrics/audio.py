@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -29,7 +30,7 @@ MEDIA_TYPES = {
 }
 # Measured with benchmarks/audio_bench.py (100 MB file, read-ahead of one chunk):
 # 256 KiB gave 27% of nginx's throughput, 512 KiB 32%, 1 MiB 45%; a slow reader
-# holds at most two chunks plus Twisted's 64 KiB socket buffer.
+# holds one chunk in Twisted's buffer and one waiting for it (FileChunks' ``ready``).
 CHUNK_BYTES = 1024 * 1024
 # Reads go to two threads of their own rather than asyncio's default pool: glibc
 # gives each thread that allocates its own malloc arena and keeps what is freed
@@ -161,34 +162,57 @@ class FileChunks:
     Owns ``fd`` and closes it however the iteration ends, also when it never
     starts (:meth:`aclose` or :meth:`close`). The next chunk is read while
     the current one is being sent (at most two chunks in memory), so disk and
-    socket work overlap.
+    socket work overlap. With ``ready`` (it returns once the client has taken
+    what was sent), that read waits for it: a slow reader then holds one
+    chunk in the server's buffer and one waiting, not a third read ahead.
     """
 
-    def __init__(self, fd: int, byte_range: ByteRange, *, chunk_bytes: int = CHUNK_BYTES) -> None:
+    def __init__(
+        self,
+        fd: int,
+        byte_range: ByteRange,
+        *,
+        chunk_bytes: int = CHUNK_BYTES,
+        ready: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.fd: int | None = fd
         self.offset = byte_range.start
         self.end = byte_range.end + 1
         self.chunk_bytes = chunk_bytes
+        self.ready = ready
+        # The next chunk, and the thread's read behind it once started: the
+        # descriptor is closed only when no read is using it any more.
         self.pending: asyncio.Future[bytes] | None = None
+        self.reading: Future[bytes] | None = None
 
-    def _read_next(self) -> asyncio.Future[bytes] | None:
+    def _read_next(self, *, first: bool = False) -> asyncio.Future[bytes] | None:
         if self.fd is None or self.offset >= self.end:
             return None
-        loop = asyncio.get_running_loop()
         size = min(self.chunk_bytes, self.end - self.offset)
-        return loop.run_in_executor(FILE_THREADS, os.pread, self.fd, size, self.offset)
+        if self.ready is None or first:  # nothing sent yet: nothing to wait for
+            return self._pread(size)
+        return asyncio.ensure_future(self._read_when_ready(self.ready, size))
+
+    def _pread(self, size: int) -> asyncio.Future[bytes]:
+        assert self.fd is not None
+        self.reading = FILE_THREADS.submit(os.pread, self.fd, size, self.offset)
+        return asyncio.wrap_future(self.reading)
+
+    async def _read_when_ready(self, ready: Callable[[], Awaitable[object]], size: int) -> bytes:
+        await ready()
+        return await self._pread(size) if self.fd is not None else b""
 
     def __aiter__(self) -> FileChunks:
         return self
 
     async def __anext__(self) -> bytes:
         if self.pending is None:
-            self.pending = self._read_next()
+            self.pending = self._read_next(first=True)
         if self.pending is None:
             await self.aclose()
             raise StopAsyncIteration
         chunk = await self.pending
-        self.pending = None
+        self.pending = self.reading = None
         if not chunk:  # the file shrank under us: end rather than hang
             await self.aclose()
             raise StopAsyncIteration
@@ -197,17 +221,19 @@ class FileChunks:
         return chunk
 
     async def aclose(self) -> None:
-        if self.pending is not None:
+        if self.reading is not None:
             # A read still in flight must finish before its descriptor is closed.
-            await asyncio.gather(asyncio.shield(self.pending), return_exceptions=True)
-            self.pending = None
+            await asyncio.gather(asyncio.wrap_future(self.reading), return_exceptions=True)
         self.close()
 
     def close(self) -> None:
         fd, self.fd = self.fd, None
+        if self.pending is not None and not self.pending.done():
+            self.pending.cancel()  # waiting for the client or the read: neither is wanted now
+        self.pending = None
         if fd is None:
             return
-        if self.pending is not None and not self.pending.done():
-            self.pending.add_done_callback(lambda _: os.close(fd))
+        if self.reading is not None and not self.reading.done():
+            self.reading.add_done_callback(lambda _: os.close(fd))
         else:
             os.close(fd)

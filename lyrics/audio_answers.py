@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -93,10 +93,15 @@ def _disposition(path: Path) -> str:
 
 
 async def prepare_audio(
-    located: tuple[str, list[Path]] | None, *, method: str, headers: Mapping[str, str], track_id: int
+    located: tuple[str, list[Path]] | None,
+    *,
+    method: str,
+    headers: Mapping[str, str],
+    track_id: int,
+    ready: Callable[[], Awaitable[object]] | None = None,
 ) -> PreparedStream:
     """The answer to ``GET|HEAD`` on a track's audio (callers refuse other methods); ``headers`` has
-    lower-case names."""
+    lower-case names. ``ready`` is the write gate's wait (``byeol.write_ready``), when the server has one."""
     if located is None:
         return json_error(404, "no such track", track_id=track_id)
     audio_path, roots = located
@@ -108,14 +113,20 @@ async def prepare_audio(
     except NotInRoot:
         return json_error(404, "the audio file is missing", track_id=track_id)
     try:
-        return _answer(fd, FileInfo.of(stat), real, method=method, headers=headers)
+        return _answer(fd, FileInfo.of(stat), real, method=method, headers=headers, ready=ready)
     except BaseException:
         os.close(fd)
         raise
 
 
 def _answer(
-    fd: int, info: FileInfo, real: Path, *, method: str, headers: Mapping[str, str]
+    fd: int,
+    info: FileInfo,
+    real: Path,
+    *,
+    method: str,
+    headers: Mapping[str, str],
+    ready: Callable[[], Awaitable[object]] | None,
 ) -> PreparedStream:
     content_type = media_type(real)
     if not_modified(
@@ -149,4 +160,4 @@ def _answer(
     if method == "HEAD" or info.size == 0:
         os.close(fd)
         return PreparedStream(status, content_type, out, b"")
-    return PreparedStream(status, content_type, out, FileChunks(fd, selected))
+    return PreparedStream(status, content_type, out, FileChunks(fd, selected, ready=ready))

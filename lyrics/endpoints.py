@@ -124,7 +124,11 @@ lyric_text = LyricStream("text")
 async def _audio(scope: Scope, receive: Receive, send: Send, track_id: int) -> None:
     headers = {bytes(k).decode("latin-1"): bytes(v).decode("latin-1") for k, v in scope.get("headers", ())}
     prepared = await prepare_audio(
-        await load_audio(track_id), method=scope["method"], headers=headers, track_id=track_id
+        await load_audio(track_id),
+        method=scope["method"],
+        headers=headers,
+        track_id=track_id,
+        ready=scope.get("extensions", {}).get("byeol.write_ready"),
     )
     await send_prepared(prepared, receive, send, head=scope["method"] == "HEAD")
 

@@ -14,7 +14,10 @@ Twisted request), so :func:`check_daphne` says at start-up whether the daphne
 in use is one it was written for, and a test pins that version.
 
 An application can ask, without waiting, whether its client is keeping up:
-``scope["extensions"]["byeol.write_paused"]()`` (the station fan-out does).
+``scope["extensions"]["byeol.write_paused"]()`` (the station fan-out does),
+and wait until it is: ``await scope["extensions"]["byeol.write_ready"]()``
+(the audio endpoint reads ahead only then, so a slow reader holds one chunk
+less); that wait drops a stalled client like ``send`` does.
 """
 
 from __future__ import annotations
@@ -109,7 +112,28 @@ class WriteBackpressure:
         extensions = scope.get("extensions")
         if extensions is None:
             extensions = scope["extensions"] = {}
+        stalled = False
+
+        async def ready() -> None:
+            """Return once the client keeps up; drop it after ``stall_timeout_s`` of reading nothing."""
+            nonlocal registered, stalled
+            # Only a paused client costs a timer: the open gate is the hot path.
+            if gate.open.is_set():
+                return
+            if not stalled:
+                try:
+                    await asyncio.wait_for(gate.open.wait(), self.stall_timeout_s)
+                    return
+                except TimeoutError:
+                    stalled = True
+                    if registered:
+                        request.unregisterProducer()
+                        registered = False
+                    request.transport.abortConnection()
+            raise ClientStalled(f"no byte read for {self.stall_timeout_s:g} s")
+
         extensions["byeol.write_paused"] = gate.paused
+        extensions["byeol.write_ready"] = ready
 
         async def gated_send(message: Message) -> None:
             nonlocal registered
@@ -118,15 +142,7 @@ class WriteBackpressure:
                     if not registered:
                         request.registerProducer(gate, True)
                         registered = True
-                    try:
-                        # Only a paused client costs a timer: the open gate is the hot path.
-                        if not gate.open.is_set():
-                            await asyncio.wait_for(gate.open.wait(), self.stall_timeout_s)
-                    except TimeoutError:
-                        request.unregisterProducer()
-                        registered = False
-                        request.transport.abortConnection()
-                        raise ClientStalled(f"no byte read for {self.stall_timeout_s:g} s") from None
+                    await ready()
                 elif registered:
                     # Twisted finishes the request on the last body: let go first
                     # (a connection already lost has no channel to let go of).

@@ -37,6 +37,7 @@ async def _audio(call: Call) -> HttpResponseBase:
         method="HEAD" if request.method == "HEAD" else "GET",
         headers={name.lower(): value for name, value in request.headers.items()},
         track_id=track_id,
+        ready=(getattr(request, "scope", {}).get("extensions") or {}).get("byeol.write_ready"),
     )
     if prepared.status == 404:
         raise errors.not_found("Audio file")
