@@ -1,4 +1,4 @@
-"""Concurrent synced lyric streams: Byeol on daphne vs sse-starlette on uvicorn.
+"""Concurrent synced lyric streams: Byeol on daphne vs sse-starlette on uvicorn (and a floor).
 
     .venv/bin/python benchmarks/sse_bench.py [--streams 1000,3000] [--lines 60] [--interval 0.5]
 
@@ -8,6 +8,10 @@ For each server and each stream count it opens that many concurrent streams
   line, against its timestamp;
 - first-event latency p50/p99: connect to the first byte of the stream;
 - RSS per stream: the server's RSS growth at full load divided by the streams.
+
+``--only bare`` (not run by default) measures the floor: the same bytes from a
+bare ASGI app on daphne (``benchmarks/peer_bare_daphne.py``), what daphne and
+Twisted cost with no framework at all.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ def client_process(
 
 def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int, args) -> dict:
     baseline = proc.memory_info().rss
+    cpu_before = proc.cpu_times()
     queue: mp.Queue = mp.Queue()
     per = [
         streams // CLIENT_PROCESSES + (1 if i < streams % CLIENT_PROCESSES else 0)
@@ -119,6 +124,7 @@ def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int,
         peak = max(peak, proc.memory_info().rss)
         with contextlib.suppress(queue_module.Empty):
             results.append(queue.get(timeout=0.5))
+    cpu_after = proc.cpu_times()
     for c in clients:
         c.join(timeout=5)
     flat = [item for result in results for item in result]
@@ -136,6 +142,12 @@ def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int,
         "first_p99": percentile(first, 0.99),
         "kb_per_stream": (peak - baseline) / streams / 1024,
         "errors": errors,
+        # The server's CPU time per event written (lines, snapshot and end), in µs.
+        "cpu_us_per_event": (
+            (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system)
+            / max(1, streams * (args.lines + 2))
+            * 1e6
+        ),
     }
 
 
@@ -155,7 +167,7 @@ def main() -> None:
     parser.add_argument("--streams", default="1000,3000")
     parser.add_argument("--lines", type=int, default=60)
     parser.add_argument("--interval", type=float, default=0.5)
-    parser.add_argument("--only", choices=["byeol", "peer"])
+    parser.add_argument("--only", choices=["byeol", "peer", "bare"], action="append")
     args = parser.parse_args()
     raise_nofile()
 
@@ -177,11 +189,23 @@ def main() -> None:
         env = project.environ()
         env.update({"BENCH_LINES": str(args.lines), "BENCH_INTERVAL_S": str(args.interval)})
         servers = []
-        if args.only in (None, "byeol"):
+        only = args.only or ["byeol", "peer"]
+        if "byeol" in only:
             port = free_port()
             cmd = [sys.executable, "-m", "daphne", "-e", daphne_endpoint(port), "project.asgi:application"]
             servers.append(("byeol/daphne", cmd, port, f"/tracks/{track_id}/lyrics/events"))
-        if args.only in (None, "peer"):
+        if "bare" in only:
+            port = free_port()
+            cmd = [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-e",
+                daphne_endpoint(port),
+                "benchmarks.peer_bare_daphne:app",
+            ]
+            servers.append(("bare ASGI/daphne", cmd, port, "/tracks/1/lyrics/events"))
+        if "peer" in only:
             port = free_port()
             cmd = [
                 sys.executable,
@@ -208,7 +232,7 @@ def main() -> None:
     cores = os.cpu_count()
     print(f"\n{args.lines} lines every {args.interval} s per stream; {cores} cores shared with the clients\n")
     columns = [("server", 24), ("streams", 8), ("jitter p50", 12), ("jitter p99", 12), ("first p50", 11)]
-    columns += [("first p99", 11), ("KB/stream", 11), ("errors", 8)]
+    columns += [("first p99", 11), ("KB/stream", 11), ("errors", 8), ("CPU µs/event", 14)]
     head = "".join(f"{name:<{width}}" if name == "server" else f"{name:>{width}}" for name, width in columns)
     print(head)
     print("-" * len(head))
@@ -216,6 +240,7 @@ def main() -> None:
         print(
             f"{r['server']:<24}{r['streams']:>8}{r['jitter_p50']:>10.1f}ms{r['jitter_p99']:>10.1f}ms"
             f"{r['first_p50']:>9.1f}ms{r['first_p99']:>9.1f}ms{r['kb_per_stream']:>11.1f}{r['errors']:>8}"
+            f"{r['cpu_us_per_event']:>14.0f}"
         )
     print(
         "\ntargets: p99 ≤ 20 ms at 1,000; at 3,000 p99 ≤ a fifth of the peer's,"

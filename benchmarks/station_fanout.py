@@ -15,6 +15,11 @@ the serving processes' RSS (daphne, and Pushpin's processes) over the listeners.
 "all in" is how long the listeners took to join; "retried", how many joins
 were answered with something other than 200 (Pushpin's 502 when the origin
 falls behind) and tried again.
+
+``--floor-listeners 1000,5000`` adds the floor: the same requests answered by
+a bare ASGI app on daphne (``benchmarks/peer_bare_fanout.py``), which writes
+each pre-encoded event to every listener in a plain loop. Byeol on one daphne
+cannot beat it; the gap is Byeol's own cost.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import random
 import re
 import select
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +50,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import percentile, raise_nofile  # noqa: E402
 from tests.support.pushpin import start_pushpin  # noqa: E402
-from tests.support.servers import Project, free_port, start_daphne  # noqa: E402
+from tests.support.servers import (  # noqa: E402
+    Project,
+    daphne_endpoint,
+    free_port,
+    start_daphne,
+    wait_for_port,
+)
 
 TOKEN = "bench-token"
 LINES = 6
@@ -206,12 +218,33 @@ def main() -> None:
     )
     parser.add_argument("--listeners", default="1000,5000")
     parser.add_argument("--pushpin-listeners", default="1000,5000,10000")
+    parser.add_argument("--floor-listeners", default="", help="the bare-daphne floor, e.g. 1000,5000")
     parser.add_argument(
         "--connect-rate", type=float, default=200, help="listeners joining per second (all clients)"
     )
     args = parser.parse_args()
     raise_nofile()
     rows = []
+    for listeners in [int(n) for n in args.floor_listeners.split(",") if n]:
+        port = free_port()
+        env = {**os.environ, "BENCH_LINES": str(LINES), "BENCH_STEP_MS": str(STEP_MS)}
+        cmd = [sys.executable, "-m", "daphne", "-e", daphne_endpoint(port), "benchmarks.peer_bare_fanout:app"]
+        floor = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=raise_nofile,
+        )
+        try:
+            wait_for_port(port, timeout_s=30)
+            url = f"http://127.0.0.1:{port}"
+            rows.append(run("bare ASGI/daphne", listeners, args.connect_rate, port, url, 0, [floor.pid]))
+            print(f"  done: bare ASGI/daphne × {listeners}", file=sys.stderr)
+        finally:
+            floor.terminate()
+            floor.wait(timeout=20)
     for mode, counts in (("daphne", args.listeners), ("pushpin", args.pushpin_listeners)):
         for listeners in [int(n) for n in counts.split(",") if n]:
             with tempfile.TemporaryDirectory() as tmp:

@@ -117,7 +117,7 @@ class WriteBackpressure:
         async def ready() -> None:
             """Return once the client keeps up; drop it after ``stall_timeout_s`` of reading nothing."""
             nonlocal registered, stalled
-            # Only a paused client costs a timer: the open gate is the hot path.
+            # Only a paused client costs a timer.
             if gate.open.is_set():
                 return
             if not stalled:
@@ -142,7 +142,8 @@ class WriteBackpressure:
                     if not registered:
                         request.registerProducer(gate, True)
                         registered = True
-                    await ready()
+                    if not gate.open.is_set():  # the open gate, the hot path, costs no coroutine
+                        await ready()
                 elif registered:
                     # Twisted finishes the request on the last body: let go first
                     # (a connection already lost has no channel to let go of).
