@@ -24,7 +24,6 @@ import multiprocessing as mp
 import os
 import queue as queue_module
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,8 +34,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import percentile, raise_nofile  # noqa: E402
-from tests.support.servers import Project, daphne_endpoint, free_port, wait_for_port  # noqa: E402
+from benchmarks.common import percentile, raise_nofile, start_server  # noqa: E402
+from tests.support.servers import Project, daphne_command, free_port  # noqa: E402
 
 LINE = re.compile(rb'data: \{"index":\s*(\d+)')
 CLIENT_PROCESSES = 4
@@ -151,15 +150,6 @@ def measure(name: str, proc: psutil.Process, port: int, path: str, streams: int,
     }
 
 
-def start(cmd: list[str], env: dict, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=raise_nofile
-    )
-    wait_for_port(port, timeout_s=30)
-    time.sleep(1)
-    return proc
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -192,18 +182,10 @@ def main() -> None:
         only = args.only or ["byeol", "peer"]
         if "byeol" in only:
             port = free_port()
-            cmd = [sys.executable, "-m", "daphne", "-e", daphne_endpoint(port), "project.asgi:application"]
-            servers.append(("byeol/daphne", cmd, port, f"/tracks/{track_id}/lyrics/events"))
+            servers.append(("byeol/daphne", daphne_command(port), port, f"/tracks/{track_id}/lyrics/events"))
         if "bare" in only:
             port = free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-e",
-                daphne_endpoint(port),
-                "benchmarks.peer_bare_daphne:app",
-            ]
+            cmd = daphne_command(port, "benchmarks.peer_bare_daphne:app")
             servers.append(("bare ASGI/daphne", cmd, port, "/tracks/1/lyrics/events"))
         if "peer" in only:
             port = free_port()
@@ -221,7 +203,7 @@ def main() -> None:
         rows = []
         for streams in [int(s) for s in args.streams.split(",")]:
             for name, cmd, port, path in servers:
-                server = start(cmd, env, port)
+                server = start_server(cmd, env, port)
                 try:
                     rows.append(measure(name, psutil.Process(server.pid), port, path, streams, args))
                 finally:

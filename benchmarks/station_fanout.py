@@ -35,7 +35,6 @@ import random
 import re
 import select
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,15 +47,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import percentile, raise_nofile  # noqa: E402
+from benchmarks.common import percentile, raise_nofile, start_server  # noqa: E402
 from tests.support.pushpin import start_pushpin  # noqa: E402
-from tests.support.servers import (  # noqa: E402
-    Project,
-    daphne_endpoint,
-    free_port,
-    start_daphne,
-    wait_for_port,
-)
+from tests.support.servers import Project, daphne_command, free_port, start_daphne  # noqa: E402
 
 TOKEN = "bench-token"
 LINES = 6
@@ -228,17 +221,8 @@ def main() -> None:
     for listeners in [int(n) for n in args.floor_listeners.split(",") if n]:
         port = free_port()
         env = {**os.environ, "BENCH_LINES": str(LINES), "BENCH_STEP_MS": str(STEP_MS)}
-        cmd = [sys.executable, "-m", "daphne", "-e", daphne_endpoint(port), "benchmarks.peer_bare_fanout:app"]
-        floor = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=raise_nofile,
-        )
+        floor = start_server(daphne_command(port, "benchmarks.peer_bare_fanout:app"), env, port)
         try:
-            wait_for_port(port, timeout_s=30)
             url = f"http://127.0.0.1:{port}"
             rows.append(run("bare ASGI/daphne", listeners, args.connect_rate, port, url, 0, [floor.pid]))
             print(f"  done: bare ASGI/daphne × {listeners}", file=sys.stderr)

@@ -135,6 +135,11 @@ def daphne_endpoint(port: int) -> str:
     return f"tcp:port={port}:interface=127.0.0.1:backlog=2048"
 
 
+def daphne_command(port: int, app: str = "project.asgi:application") -> list[str]:
+    """The command that serves ``app`` with daphne on ``port``, listening as the shipped service does."""
+    return [PYTHON, "-m", "daphne", "-e", daphne_endpoint(port), app]
+
+
 def start_daphne(project: Project, *, port: int | None = None, extra_env: Mapping[str, str] = ()) -> Daphne:
     """Start ``daphne project.asgi:application`` and wait until it answers."""
     port = port or free_port()
@@ -143,7 +148,7 @@ def start_daphne(project: Project, *, port: int | None = None, extra_env: Mappin
     env.update(dict(extra_env))
     with log_path.open("ab") as log_file:
         proc = subprocess.Popen(
-            [PYTHON, "-m", "daphne", "-e", daphne_endpoint(port), "project.asgi:application"],
+            daphne_command(port),
             cwd=ROOT,
             env=env,
             stdout=log_file,
