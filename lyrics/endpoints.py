@@ -24,6 +24,7 @@ from lyrics.sse import encode_event
 from lyrics.text import TextDecodeError, decode_text
 from project.answers import SSE_HEADERS, TEXT, PreparedStream, json_error, send_prepared
 from project.asgi_types import Receive, Scope, Send, header
+from project.backpressure import write_ready
 from project.clients import scope_client
 from project.limits import open_streams
 
@@ -128,7 +129,7 @@ async def _audio(scope: Scope, receive: Receive, send: Send, track_id: int) -> N
         method=scope["method"],
         headers=headers,
         track_id=track_id,
-        ready=scope.get("extensions", {}).get("byeol.write_ready"),
+        ready=write_ready(scope),
     )
     await send_prepared(prepared, receive, send, head=scope["method"] == "HEAD")
 

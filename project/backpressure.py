@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -58,6 +59,21 @@ class _Gate:
 
     def stopProducing(self) -> None:
         self.open.set()
+
+
+def write_paused(scope: Scope) -> Callable[[], bool]:
+    """The gate's "is the client behind?" for this request; never behind without the hook."""
+    paused = (scope.get("extensions") or {}).get("byeol.write_paused")
+    return paused if paused is not None else _never_paused
+
+
+def write_ready(scope: Scope) -> Callable[[], Awaitable[object]] | None:
+    """The gate's "wait until the client keeps up" for this request, or None without the hook."""
+    return (scope.get("extensions") or {}).get("byeol.write_ready")
+
+
+def _never_paused() -> bool:
+    return False
 
 
 class ClientStalled(ConnectionError):

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import functools
 import json
-from collections.abc import Callable
 from urllib.parse import quote
 
 from channels.db import database_sync_to_async
@@ -30,6 +29,7 @@ from lyrics.endpoints import BadRequest, endpoint, query_of
 from lyrics.lyric_streams import BadQuery, parse_show, reconnect_soon, text_line
 from project.answers import EVENT_STREAM, SSE_HEADERS, TEXT, PreparedStream, json_error, send_prepared
 from project.asgi_types import Message, Receive, Scope, Send, header
+from project.backpressure import write_paused
 from project.clients import scope_client
 from project.limits import open_streams
 from stations.announce import position_ms
@@ -127,11 +127,6 @@ def _start(headers: dict[str, str], content_type: str = "text/event-stream; char
     }
 
 
-def _paused(scope: Scope) -> Callable[[], bool]:
-    paused = scope.get("extensions", {}).get("byeol.write_paused")
-    return paused if paused is not None else (lambda: False)
-
-
 async def _listen(
     scope: Scope, receive: Receive, send: Send, slug: str, last_id_header: str | None, *, text: Encoder | None
 ) -> None:
@@ -140,7 +135,7 @@ async def _listen(
             await send_prepared(refusal, receive, send, head=scope["method"] == "HEAD")
             return
         channel = Station(slug=slug).channel
-        connection = Connection(send, _paused(scope), text or encode_stored)
+        connection = Connection(send, write_paused(scope), text or encode_stored)
         # Attach before reading the opening: an event sent meanwhile waits, and is
         # written after it unless the opening already had it.
         fanout = fanout_for(channel)

@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseBase
 from lyrics.audio_answers import load_audio, prepare_audio
 from lyrics.files import inside
 from lyrics.models import Track
+from project.backpressure import write_ready
 from subsonic import catalog, covers, errors, ids
 from subsonic.registry import Call, method
 
@@ -37,7 +38,7 @@ async def _audio(call: Call) -> HttpResponseBase:
         method="HEAD" if request.method == "HEAD" else "GET",
         headers={name.lower(): value for name, value in request.headers.items()},
         track_id=track_id,
-        ready=(getattr(request, "scope", {}).get("extensions") or {}).get("byeol.write_ready"),
+        ready=write_ready(getattr(request, "scope", {})),
     )
     if prepared.status == 404:
         raise errors.not_found("Audio file")
