@@ -44,7 +44,6 @@ log = logging.getLogger("byeol.requests")
 
 # How long a refused client may go on sending before its connection is dropped.
 LINGER_S = 2.0
-# The daphne releases whose server module builds its HTTP factory by name.
 
 
 @dataclass(frozen=True)
@@ -225,6 +224,8 @@ def _compatible() -> str | None:
     """Why the hook cannot be installed here, or None."""
     from importlib.metadata import version
 
+    # The daphne releases this hook knows (their server module builds its HTTP
+    # factory by name) are the ones the backpressure hook knows.
     from project.backpressure import DAPHNE_VERSIONS
 
     installed = version("daphne")
